@@ -1,0 +1,66 @@
+import { defineConfig } from 'vitest/config';
+
+const dbTests = ['src/server/**/*.db.test.ts'];
+const postgresUrl = process.env.DATABASE_URL;
+
+/**
+ * - unit: pure rules, the offline store on fake-indexeddb, server code without a database.
+ * - db-pglite / db-pg: the same integration files against embedded PGlite and, when
+ *   DATABASE_URL is set, a real PostgreSQL server.
+ * - smoke: starts the real server process (`npm start`'s entry) after a build.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['schemas/**/*.test.ts', 'src/**/*.test.ts', 'tools/**/*.test.ts'],
+          exclude: [...dbTests, 'src/**/*.smoke.test.ts', '**/node_modules/**'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'db-pglite',
+          include: dbTests,
+          env: { TEST_DB: 'pglite' },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      ...(postgresUrl
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'db-pg',
+                include: dbTests,
+                env: { TEST_DB: 'postgres', DATABASE_URL: postgresUrl },
+                testTimeout: 30_000,
+                hookTimeout: 60_000,
+              },
+            },
+          ]
+        : []),
+      {
+        extends: true,
+        test: {
+          name: 'smoke',
+          include: ['src/**/*.smoke.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+    coverage: {
+      provider: 'v8',
+      include: ['schemas/**/*.ts'],
+      exclude: ['schemas/**/*.test.ts', 'schemas/**/testing/**'],
+      thresholds: { 'schemas/**/*.ts': { branches: 95, lines: 95, functions: 95, statements: 95 } },
+      reporter: ['text-summary', 'json-summary'],
+    },
+  },
+});
