@@ -47,13 +47,14 @@ const envSchema = z.object({
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const e = envSchema.parse(env);
+  // An empty variable means "not set" (e.g. DATABASE_URL= to force PGlite).
+  const e = envSchema.parse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   return {
     host: e.HOST,
     port: e.PORT,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
-    staticDir: e.STATIC_DIR ?? path.resolve('dist'),
+    staticDir: path.resolve(e.STATIC_DIR ?? 'dist'),
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     loginRateMax: e.LOGIN_RATE_MAX,

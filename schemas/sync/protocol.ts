@@ -1,0 +1,132 @@
+import * as z from 'zod';
+import { siteCodeSchema } from '../access/roles';
+
+/**
+ * The sync contract between a device and the server (docs/sync-protocol.md).
+ *
+ * Every change made on a device is an *operation* with an id made on the device. The server
+ * applies each op at most once (a unique key on op id), in the order the device made them,
+ * and answers each with a result. Values are validated again on the server with the same
+ * schemas the form used; nothing the client says about who, where or when is trusted beyond
+ * what it is: the author must be the session's user, the site comes from the subject, and
+ * the server's clock orders events (the device's capture time is kept beside it).
+ */
+
+/** A JSON value as stored in a field: string, number, boolean, null, arrays and objects. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string().max(20_000),
+    z.number().finite(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValueSchema).max(500),
+    z.record(z.string().max(64), jsonValueSchema),
+  ]),
+);
+
+export const formKeyPattern = /^[A-Z]{2,8}$/;
+/** Instance keys: `1`, `baseline`/`preop`, `L1`…, `FU1`… (see schemas/study). */
+export const instanceKeyPattern = /^[A-Za-z0-9_-]{1,32}$/;
+/** A field path: the field key, or `key.L3` for a per-lesion entry. */
+export const fieldPathPattern = /^[a-z][a-z0-9_]{0,63}(\.[A-Za-z0-9_]{1,32})?$/;
+
+const common = {
+  opId: z.uuid(),
+  subjectId: z.uuid(),
+  /** The user who made the change on the device; must equal the pushing session's user. */
+  authorId: z.uuid(),
+  deviceId: z.uuid(),
+  /** Capture time on the device's clock, ISO 8601 with its offset (EMA 2023: kept, not trusted). */
+  clientTime: z.iso.datetime({ offset: true }),
+  /** The device's UTC offset in minutes at capture time (e.g. +540 in Tokyo). */
+  clientTzOffsetMin: z.number().int().min(-840).max(840),
+  /** Version of the CRF definition the device entered the value under. */
+  defVersion: z.number().int().positive(),
+};
+
+/** A subject registered on a device, possibly offline; the server assigns `<site>-<NNN>`. */
+export const createSubjectOpSchema = z.object({
+  kind: z.literal('create_subject'),
+  ...common,
+  siteCode: siteCodeSchema,
+  provisionalLabel: z.string().min(1).max(40),
+});
+
+/** A new value for one field of one form instance. */
+export const setFieldOpSchema = z.object({
+  kind: z.literal('set_field'),
+  ...common,
+  form: z.string().regex(formKeyPattern),
+  instance: z.string().regex(instanceKeyPattern),
+  path: z.string().regex(fieldPathPattern),
+  value: jsonValueSchema,
+  /** The server revision of this field the author last saw (0: never synced). */
+  baseRev: z.number().int().min(0),
+  /** Required when changing a value the server already holds (21 CFR 11.10(e)). */
+  reason: z.string().trim().max(2000).nullable(),
+});
+
+/** A whole form instance (a lesion, a visit) marked entered in error, or restored. */
+export const setInstanceStateOpSchema = z.object({
+  kind: z.literal('set_instance_state'),
+  ...common,
+  form: z.string().regex(formKeyPattern),
+  instance: z.string().regex(instanceKeyPattern),
+  state: z.enum(['active', 'entered_in_error']),
+  reason: z.string().trim().max(2000).nullable(),
+});
+
+export const opSchema = z.discriminatedUnion('kind', [
+  createSubjectOpSchema,
+  setFieldOpSchema,
+  setInstanceStateOpSchema,
+]);
+export type Op = z.infer<typeof opSchema>;
+export type CreateSubjectOp = z.infer<typeof createSubjectOpSchema>;
+export type SetFieldOp = z.infer<typeof setFieldOpSchema>;
+export type SetInstanceStateOp = z.infer<typeof setInstanceStateOpSchema>;
+
+export const PUSH_MAX_OPS = 500;
+
+export const pushRequestSchema = z.object({
+  deviceId: z.uuid(),
+  // Ops are validated one by one on the server so that one bad op does not sink its batch;
+  // here only the envelope is checked.
+  ops: z.array(z.unknown()).min(1).max(PUSH_MAX_OPS),
+});
+export type PushRequest = { deviceId: string; ops: Op[] };
+
+export const opStatusSchema = z.enum(['applied', 'duplicate', 'conflict', 'rejected']);
+export type OpStatus = z.infer<typeof opStatusSchema>;
+
+export const opResultSchema = z.object({
+  opId: z.string(),
+  status: opStatusSchema,
+  /** HTTP-like code of this op's outcome: 200, 400 (invalid), 403 (scope/role), 409 (id reuse), 423 (locked). */
+  code: z.number().int(),
+  /** Machine-readable reason for a rejection (`invalid_value`, `forbidden`, `op_id_reused`, …). */
+  error: z.string().optional(),
+  /** For the person at the screen: names the field and the rule. */
+  message: z.string().optional(),
+  /** The field's server revision after this op (applied) or the winning one (conflict). */
+  rev: z.number().int().optional(),
+  /** The definitive subject label, once assigned. */
+  subjectLabel: z.string().optional(),
+  /** For a conflict: what the server kept. */
+  conflictId: z.string().optional(),
+  serverValue: jsonValueSchema.optional(),
+});
+export type OpResult = z.infer<typeof opResultSchema>;
+
+export const pushResponseSchema = z.object({
+  results: z.array(opResultSchema),
+  serverTime: z.string(),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;

@@ -1,0 +1,90 @@
+import { useTranslation } from 'react-i18next';
+import { createBrowserRouter, Link, Navigate, Outlet, useRouteError } from 'react-router';
+import { type Action, can } from '#schemas/access/roles';
+import { AdminPage } from '../features/admin/AdminPage';
+import { LoginPage } from '../features/auth/LoginPage';
+import { useSession } from '../features/auth/session';
+import { WorkspacePage } from '../features/workspace/WorkspacePage';
+import { Shell } from './Shell';
+
+/** Signed-in (or offline with a known user) pages only; everyone else goes to /login. */
+function RequireSession() {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  if (session.status === 'loading')
+    return (
+      <p className="loading" role="status">
+        {t('app.loading')}
+      </p>
+    );
+  if (session.status === 'signed_out') return <Navigate to="/login" replace />;
+  return <Outlet />;
+}
+
+/** A page for roles allowed `action`; others see a clear refusal, not a blank page. */
+function RequireAction({ action }: { action: Action }) {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  if (session.status === 'loading' || session.status === 'signed_out') return null;
+  if (!can(session.user, action))
+    return (
+      <div role="alert">
+        <p>{t('errors.forbidden')}</p>
+        <Link to="/">{t('errors.backHome')}</Link>
+      </div>
+    );
+  return <Outlet />;
+}
+
+/** Each role starts where its work is. */
+function Home() {
+  const { session } = useSession();
+  if (session.status === 'loading' || session.status === 'signed_out') return null;
+  return <Navigate to={session.user.role === 'admin' ? '/admin' : '/subjects'} replace />;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <div>
+      <h1>{t('errors.notFound')}</h1>
+      <Link to="/">{t('errors.backHome')}</Link>
+    </div>
+  );
+}
+
+function RouteError() {
+  const { t } = useTranslation();
+  const error = useRouteError() as Error | undefined;
+  return (
+    <main id="main" role="alert">
+      <p>{t('errors.unexpected', { message: error?.message ?? '' })}</p>
+      <Link to="/">{t('errors.backHome')}</Link>
+    </main>
+  );
+}
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
+  {
+    element: <RequireSession />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        element: <Shell />,
+        children: [
+          { index: true, element: <Home /> },
+          {
+            element: <RequireAction action="clinical.read" />,
+            children: [{ path: 'subjects', element: <WorkspacePage /> }],
+          },
+          {
+            element: <RequireAction action="admin.users" />,
+            children: [{ path: 'admin', element: <AdminPage /> }],
+          },
+          { path: '*', element: <NotFound /> },
+        ],
+      },
+    ],
+  },
+]);
