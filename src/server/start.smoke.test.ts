@@ -30,7 +30,12 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'dream-start-'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
   delete env.DATABASE_URL;
   delete env.DEMO_PASSWORD;
   proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: root, env });
@@ -118,7 +123,12 @@ describe('npm start on a fresh data directory', () => {
     await new Promise((r) => proc.once('exit', r));
     const before = output;
     const port = Number(new URL(base).port);
-    const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    };
     delete env.DATABASE_URL;
     proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: root, env });
     let again = '';
