@@ -29,7 +29,7 @@ export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z = x - 1;
   let sum = LANCZOS_COEF[0];
-  for (let i = 1; i < LANCZOS_COEF.length; i++) sum += (LANCZOS_COEF[i] ?? 0) / (z + i);
+  for (let i = 1; i < LANCZOS_COEF.length; i++) sum += (LANCZOS_COEF[i] as number) / (z + i);
   const t = z + LANCZOS_G + 0.5;
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
 }
