@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { firstBelowHalf, kaplanMeier, numbersAtRisk, survivalAt } from './kaplan-meier';
 import type { EventIndicator } from './survival-data';
 import { AML, amlArm } from './testing/aml';
-import { expectPrinted } from './testing/printed';
+import { printedMismatch } from './testing/printed';
 
 const Z975 = 1.959963984540054; // R: qnorm(0.975)
 
@@ -65,10 +65,10 @@ describe('kaplanMeier on R survival::aml', () => {
       for (const [i, [t, nRisk, nEvent, surv, se, lower, upper]] of table.entries()) {
         const s = eventSteps[i];
         expect(s).toMatchObject({ time: t, nRisk, nEvent });
-        expectPrinted(s?.survival, surv);
-        expectPrinted(s?.stdErr, se);
-        expectPrinted(s?.lower, lower);
-        expectPrinted(s?.upper, upper);
+        expect(printedMismatch(s?.survival, surv)).toBeNull();
+        expect(printedMismatch(s?.stdErr, se)).toBeNull();
+        expect(printedMismatch(s?.lower, lower)).toBeNull();
+        expect(printedMismatch(s?.upper, upper)).toBeNull();
       }
     });
 
