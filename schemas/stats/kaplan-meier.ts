@@ -157,7 +157,7 @@ export interface SurvivalAt {
 /**
  * The step function S(t) and its limits at the requested times, as R's
  * `summary(fit, times = at)`: before the first step S = 1 with limits [1, 1]; after the
- * last step the last values persist (R would stop unless `extend = TRUE`); nRisk is the
+ * last step the last values persist (R omits such times unless `extend = TRUE`); nRisk is the
  * number with T ≥ t (0 after the last time). Each requested time must be finite.
  */
 export function survivalAt(fit: KaplanMeier, at: readonly number[]): SurvivalAt[] {
