@@ -71,6 +71,8 @@ export const setFieldOpSchema = z.object({
   baseRev: z.number().int().min(0),
   /** Required when changing a value the server already holds (21 CFR 11.10(e)). */
   reason: z.string().trim().max(2000).nullable(),
+  /** Set when this change settles a conflict the server reported (the conflict's id). */
+  resolvesConflict: z.uuid().optional(),
 });
 
 /** A whole form instance (a lesion, a visit) marked entered in error, or restored. */
@@ -97,11 +99,13 @@ export const PUSH_MAX_OPS = 500;
 
 export const pushRequestSchema = z.object({
   deviceId: z.uuid(),
+  /** The device's clock when sending: the server estimates (and flags) clock skew from it. */
+  deviceTime: z.iso.datetime({ offset: true }).optional(),
   // Ops are validated one by one on the server so that one bad op does not sink its batch;
   // here only the envelope is checked.
   ops: z.array(z.unknown()).min(1).max(PUSH_MAX_OPS),
 });
-export type PushRequest = { deviceId: string; ops: Op[] };
+export type PushRequest = { deviceId: string; deviceTime?: string; ops: Op[] };
 
 export const opStatusSchema = z.enum(['applied', 'duplicate', 'conflict', 'rejected']);
 export type OpStatus = z.infer<typeof opStatusSchema>;
@@ -130,3 +134,60 @@ export const pushResponseSchema = z.object({
   serverTime: z.string(),
 });
 export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+export const PULL_MAX_LIMIT = 2000;
+
+export const pullQuerySchema = z.object({
+  cursor: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(PULL_MAX_LIMIT).default(1000),
+});
+
+/** A subject as devices see it. */
+export const pulledSubjectSchema = z.object({
+  id: z.string(),
+  siteCode: z.string(),
+  label: z.string(),
+  provisionalLabel: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  rev: z.number(),
+});
+
+/** The current value of one field, stamped with the change number that set it. */
+export const pulledFieldSchema = z.object({
+  subjectId: z.string(),
+  form: z.string(),
+  instance: z.string(),
+  path: z.string(),
+  value: jsonValueSchema,
+  rev: z.number(),
+  authorId: z.string(),
+  updatedAt: z.string(),
+});
+
+export const pulledInstanceSchema = z.object({
+  subjectId: z.string(),
+  form: z.string(),
+  instance: z.string(),
+  state: z.enum(['active', 'entered_in_error']),
+  rev: z.number(),
+});
+
+/**
+ * Changes since `cursor` for the subjects in the user's scope, oldest first. A fresh device
+ * pulls from 0 and receives the current state of its whole scope. Keep pulling while
+ * `hasMore`. `sites` lists the sites in scope now: a device drops subjects of other sites.
+ */
+export const pullResponseSchema = z.object({
+  cursor: z.number(),
+  hasMore: z.boolean(),
+  serverTime: z.string(),
+  sites: z.array(z.string()),
+  subjects: z.array(pulledSubjectSchema),
+  fields: z.array(pulledFieldSchema),
+  instances: z.array(pulledInstanceSchema),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+export type PulledField = z.infer<typeof pulledFieldSchema>;
+export type PulledSubject = z.infer<typeof pulledSubjectSchema>;
+export type PulledInstance = z.infer<typeof pulledInstanceSchema>;

@@ -1,4 +1,13 @@
 import type { ColumnType, Generated } from 'kysely';
+import type {
+  AuditLogTable,
+  ConflictsTable,
+  FieldValuesTable,
+  FormInstancesTable,
+  OpsTable,
+  SiteCountersTable,
+  SubjectsTable,
+} from './tables/clinical';
 
 /** Timestamps come back as ISO strings (see connection.ts) and go in as strings or defaults. */
 export type Timestamp = ColumnType<string, string | undefined, string>;
@@ -51,4 +60,11 @@ export interface Database {
   users: UsersTable;
   user_sites: UserSitesTable;
   sessions: SessionsTable;
+  site_counters: SiteCountersTable;
+  subjects: SubjectsTable;
+  ops: OpsTable;
+  field_values: FieldValuesTable;
+  form_instances: FormInstancesTable;
+  conflicts: ConflictsTable;
+  audit_log: AuditLogTable;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createUserRequestSchema } from '#schemas/api/auth';
 import type { AppDeps } from '../app';
+import { auditSystemEvent } from '../audit/system-events';
 import { hashPassword } from '../auth/passwords';
 import { guard } from '../auth/plugin';
 import { listSites } from '../db/queries/sites';
@@ -38,6 +39,18 @@ export async function adminRoutes(app: FastifyInstance, { db }: AppDeps) {
         passwordHash,
       }),
     );
+    const admin = req.user!;
+    await auditSystemEvent(db, {
+      event: 'user_created',
+      actor: { id: admin.id, username: admin.username, role: admin.role },
+      details: {
+        userId: id,
+        username: body.username,
+        role: body.role,
+        isPi: body.isPi,
+        sites: body.sites,
+      },
+    });
     return reply.code(201).send({ id });
   });
 }

@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { loginRequestSchema, type Me } from '#schemas/api/auth';
 import type { AppDeps } from '../app';
+import { auditSystemEvent } from '../audit/system-events';
 import { decoyHash, verifyPassword } from '../auth/passwords';
 import { requireUser, SESSION_COOKIE } from '../auth/plugin';
 import { createSession, revokeSession } from '../db/queries/sessions';
@@ -59,7 +60,19 @@ export async function authRoutes(app: FastifyInstance, { db, config }: AppDeps):
       const { username, password } = parseBody(loginRequestSchema, req.body);
       const row = await findUserByUsername(db, username);
       const ok = await verifyPassword(row?.password_hash ?? (await decoyHash()), password);
-      if (!row || !ok || !row.active) throw badCredentials();
+      if (!row || !ok || !row.active) {
+        // The attempted username is kept (not the password) so that monitoring can see
+        // guessing against an account; the client still gets the generic answer.
+        await auditSystemEvent(db, {
+          event: 'login_failed',
+          details: {
+            username: username.slice(0, 64),
+            ip: req.ip,
+            reason: !row ? 'unknown_user' : !ok ? 'bad_password' : 'inactive',
+          },
+        });
+        throw badCredentials();
+      }
       const { token, expiresAt } = await createSession(
         db,
         row.id,
@@ -68,6 +81,11 @@ export async function authRoutes(app: FastifyInstance, { db, config }: AppDeps):
       );
       const user = await loadSessionUser(db, row.id);
       if (!user) throw badCredentials();
+      await auditSystemEvent(db, {
+        event: 'login',
+        actor: { id: user.id, username: user.username, role: user.role },
+        details: { ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 200) ?? null },
+      });
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -80,7 +98,14 @@ export async function authRoutes(app: FastifyInstance, { db, config }: AppDeps):
   );
 
   app.post('/api/auth/logout', async (req, reply) => {
-    if (req.sessionId) await revokeSession(db, req.sessionId);
+    if (req.sessionId) {
+      await revokeSession(db, req.sessionId);
+      if (req.user)
+        await auditSystemEvent(db, {
+          event: 'logout',
+          actor: { id: req.user.id, username: req.user.username, role: req.user.role },
+        });
+    }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
