@@ -9,7 +9,7 @@ import {
 import { YES_NO } from './codelists';
 import { getField } from './definition';
 import type { AnyField } from './fields';
-import { integerField, numberField, textField } from './fields';
+import { codeField, integerField, numberField, textField } from './fields';
 import type { FormKey } from './keys';
 
 const f = (form: FormKey, key: string): AnyField => getField(form, key)!;
@@ -315,6 +315,6 @@ describe('ruleText and describeHardChecks', () => {
     ]);
   });
   it('uses the code list of a code field', () => {
-    expect(ruleText({ ...f('REG', 'primary_resected'), codeList: YES_NO })).toBe('one of yes, no');
+    expect(ruleText(codeField('x', 'X', YES_NO))).toBe('one of yes, no');
   });
 });
