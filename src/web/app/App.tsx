@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
 import { UpdatePrompt } from '../components/UpdatePrompt';
 import { SessionProvider } from '../features/auth/session';
+import { SyncProvider } from '../features/sync/SyncProvider';
 import { ApiError, NetworkError } from '../lib/api';
 import { router } from './router';
 
@@ -25,8 +26,10 @@ export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <SessionProvider>
-        <UpdatePrompt />
-        <RouterProvider router={router} />
+        <SyncProvider>
+          <UpdatePrompt />
+          <RouterProvider router={router} />
+        </SyncProvider>
       </SessionProvider>
     </QueryClientProvider>
   );

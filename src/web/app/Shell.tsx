@@ -6,6 +6,7 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NetworkStatus, usePendingCount } from '../components/NetworkStatus';
 import { LoginForm } from '../features/auth/LoginForm';
 import { useSession } from '../features/auth/session';
+import { SyncStatus } from '../features/sync/SyncStatus';
 import { api } from '../lib/api';
 import { useOnline } from '../lib/use-online';
 
@@ -59,6 +60,7 @@ export function Shell() {
           <span className="pending" data-testid="pending-count">
             {t('sync.pending', { count: pending })}
           </span>
+          <SyncStatus />
           <LanguageSwitch />
           <span className="who">
             {t('nav.signedInAs', { name: user.displayName, role: roleLabel })}
