@@ -30,7 +30,7 @@ const win = (s: CriterionStatus): Criterion<'surgery_window'> =>
 const CDLM = classifyLesion(LES_CDLM);
 
 describe('dlmCriterion', () => {
-  it.each<[string, Record<string, string> | undefined, CriterionStatus]>([
+  it.each<[string, Record<string, unknown> | undefined, CriterionStatus]>([
     ['cdlm', LES_CDLM, 'met'],
     ['non_cdlm', LES_NON_CDLM as never, 'met'],
     ['dlm_unconfirmed', { base_ct_visible: 'yes', preop_ct_visible: 'no' }, 'met'],
