@@ -2,6 +2,7 @@ import { buildApp } from './app';
 import { loadConfig } from './config';
 import { openDatabase } from './db/connection';
 import { migrateToLatest } from './db/migrate';
+import { anyFaultEnabled, faults } from './faults';
 import { seedDemoAccounts } from './seed/demo-accounts';
 
 async function main(): Promise<void> {
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
         `  ${c.role.padEnd(13)} ${c.username.padEnd(11)} ${c.password.padEnd(18)} ${c.displayName}${c.sites.length ? ` [${c.sites.join(', ')}]` : ''}`,
       );
   }
+  if (anyFaultEnabled())
+    lines.push('', `WARNING: fault injection enabled: ${JSON.stringify(faults)}`);
   console.log(lines.join('\n'));
 
   const shutdown = async (signal: string) => {
