@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CODE_LISTS } from './codelists';
+import { CODE_LISTS, codeLabel, WHO_PS } from './codelists';
 import { type Condition, conditionFields } from './conditions';
 import { EVENTS, FORMS, fieldLabel, getField, getForm, STUDY } from './definition';
 import type { AnyField } from './fields';
@@ -127,6 +127,10 @@ describe('definition integrity', () => {
     for (const form of FORM_KEYS)
       for (const f of fieldsOf(form))
         if (f.type === 'code' || f.type === 'multi') expect(CODE_LISTS).toContain(f.codeList);
+  });
+  it('labels codes, falling back to the code itself', () => {
+    expect(codeLabel(WHO_PS, '1')).toBe('1 – restricted in strenuous activity, ambulatory');
+    expect(codeLabel(WHO_PS, '9')).toBe('9');
   });
   it('uses the spec’s codes exactly', () => {
     const codes = (form: FormKey, key: string) => {

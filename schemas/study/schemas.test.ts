@@ -55,6 +55,11 @@ describe('formStoreSchema', () => {
       'Chemotherapy: unknown field(s) cycles',
     ]);
   });
+  it('rejects values that are not an object', () => {
+    expect(formStoreSchema('EOS').safeParse([1]).error?.issues[0]?.message).toBe(
+      'End of study: the values must be an object keyed by field',
+    );
+  });
   it('applies the future-date check only with today, and caches one schema per day', () => {
     const future = { registration_date: '2030-01-01' };
     expect(formStoreSchema('REG').safeParse(future).success).toBe(true);

@@ -96,7 +96,7 @@ function build(ctx: CheckContext): Built {
         error: (iss) =>
           iss.code === 'unrecognized_keys'
             ? `${def.label}: unknown field(s) ${iss.keys.join(', ')}`
-            : undefined,
+            : `${def.label}: the values must be an object keyed by field`,
       }),
     );
   }
