@@ -110,8 +110,8 @@ function build(ctx: CheckContext): Built {
 export function formStoreSchema<K extends FormKey>(
   form: K,
   ctx: CheckContext = {},
-): z.ZodType<FormValues<K>> {
-  return build(ctx).forms.get(form) as z.ZodType<FormValues<K>>;
+): z.ZodType<FormValues<K>, FormValues<K>> {
+  return build(ctx).forms.get(form) as z.ZodType<FormValues<K>, FormValues<K>>;
 }
 
 /** The schema of one field of a form (optional, nullable), or undefined for an unknown key. */
