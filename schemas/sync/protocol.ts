@@ -85,15 +85,28 @@ export const setInstanceStateOpSchema = z.object({
   reason: z.string().trim().max(2000).nullable(),
 });
 
+/**
+ * A site's answer to a data query, written offline like any other change. The op id is also
+ * the message id. Any data correction travels as its own set_field op.
+ */
+export const answerQueryOpSchema = z.object({
+  kind: z.literal('answer_query'),
+  ...common,
+  queryId: z.uuid(),
+  text: z.string().trim().min(1, 'Write an answer').max(4000),
+});
+
 export const opSchema = z.discriminatedUnion('kind', [
   createSubjectOpSchema,
   setFieldOpSchema,
   setInstanceStateOpSchema,
+  answerQueryOpSchema,
 ]);
 export type Op = z.infer<typeof opSchema>;
 export type CreateSubjectOp = z.infer<typeof createSubjectOpSchema>;
 export type SetFieldOp = z.infer<typeof setFieldOpSchema>;
 export type SetInstanceStateOp = z.infer<typeof setInstanceStateOpSchema>;
+export type AnswerQueryOp = z.infer<typeof answerQueryOpSchema>;
 
 export const PUSH_MAX_OPS = 500;
 
@@ -139,6 +152,8 @@ export const PULL_MAX_LIMIT = 2000;
 
 export const pullQuerySchema = z.object({
   cursor: z.coerce.number().int().min(0).default(0),
+  /** The pulling device, for the site data-currency report. */
+  deviceId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(PULL_MAX_LIMIT).default(1000),
 });
 
@@ -173,6 +188,61 @@ export const pulledInstanceSchema = z.object({
   rev: z.number(),
 });
 
+/** A data query (discrepancy note) on a field, a form or a subject. */
+export const pulledQuerySchema = z.object({
+  id: z.string(),
+  subjectId: z.string(),
+  form: z.string().nullable(),
+  instance: z.string().nullable(),
+  path: z.string().nullable(),
+  kind: z.enum(['manual', 'missing', 'soft_check']),
+  checkId: z.string().nullable(),
+  state: z.enum(['open', 'answered', 'closed']),
+  raisedAt: z.string(),
+  rev: z.number(),
+});
+
+export const pulledQueryMessageSchema = z.object({
+  id: z.string(),
+  queryId: z.string(),
+  kind: z.enum(['raise', 'answer', 'comment', 'close', 'reopen', 'auto_close']),
+  author: z.string(),
+  at: z.string(),
+  text: z.string(),
+  rev: z.number(),
+});
+
+export const pulledSdvSchema = z.object({
+  subjectId: z.string(),
+  form: z.string(),
+  instance: z.string(),
+  path: z.string(),
+  state: z.enum(['verified', 'changed']),
+  verifiedAt: z.string(),
+  rev: z.number(),
+});
+
+export const pulledSignatureSchema = z.object({
+  id: z.string(),
+  subjectId: z.string(),
+  event: z.string().nullable(),
+  printedName: z.string(),
+  meaning: z.string(),
+  signedAt: z.string(),
+  state: z.enum(['valid', 'void']),
+  voidReason: z.string().nullable(),
+  rev: z.number(),
+});
+
+export const pulledLockSchema = z.object({
+  subjectId: z.string(),
+  form: z.string(),
+  instance: z.string(),
+  level: z.enum(['frozen', 'locked', 'unlocked']),
+  reason: z.string().nullable(),
+  rev: z.number(),
+});
+
 /**
  * Changes since `cursor` for the subjects in the user's scope, oldest first. A fresh device
  * pulls from 0 and receives the current state of its whole scope. Keep pulling while
@@ -186,8 +256,18 @@ export const pullResponseSchema = z.object({
   subjects: z.array(pulledSubjectSchema),
   fields: z.array(pulledFieldSchema),
   instances: z.array(pulledInstanceSchema),
+  queries: z.array(pulledQuerySchema),
+  queryMessages: z.array(pulledQueryMessageSchema),
+  sdv: z.array(pulledSdvSchema),
+  signatures: z.array(pulledSignatureSchema),
+  locks: z.array(pulledLockSchema),
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;
 export type PulledField = z.infer<typeof pulledFieldSchema>;
 export type PulledSubject = z.infer<typeof pulledSubjectSchema>;
 export type PulledInstance = z.infer<typeof pulledInstanceSchema>;
+export type PulledQuery = z.infer<typeof pulledQuerySchema>;
+export type PulledQueryMessage = z.infer<typeof pulledQueryMessageSchema>;
+export type PulledSdv = z.infer<typeof pulledSdvSchema>;
+export type PulledSignature = z.infer<typeof pulledSignatureSchema>;
+export type PulledLock = z.infer<typeof pulledLockSchema>;

@@ -8,6 +8,14 @@ import type {
   SiteCountersTable,
   SubjectsTable,
 } from './tables/clinical';
+import type {
+  DeviceSyncsTable,
+  LocksTable,
+  QueriesTable,
+  QueryMessagesTable,
+  SdvTable,
+  SignaturesTable,
+} from './tables/review';
 
 /** Timestamps come back as ISO strings (see connection.ts) and go in as strings or defaults. */
 export type Timestamp = ColumnType<string, string | undefined, string>;
@@ -67,4 +75,10 @@ export interface Database {
   form_instances: FormInstancesTable;
   conflicts: ConflictsTable;
   audit_log: AuditLogTable;
+  queries: QueriesTable;
+  query_messages: QueryMessagesTable;
+  sdv: SdvTable;
+  signatures: SignaturesTable;
+  locks: LocksTable;
+  device_syncs: DeviceSyncsTable;
 }

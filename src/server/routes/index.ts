@@ -4,6 +4,11 @@ import { adminRoutes } from './admin';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { healthRoutes } from './health';
+import { lockRoutes } from './locks';
+import { queryRoutes } from './queries';
+import { reportRoutes } from './reports';
+import { sdvRoutes } from './sdv';
+import { signatureRoutes } from './signatures';
 import { siteRoutes } from './sites';
 import { syncRoutes } from './sync';
 
@@ -18,4 +23,9 @@ export const routeModules: RouteModule[] = [
   adminRoutes,
   syncRoutes,
   auditRoutes,
+  queryRoutes,
+  sdvRoutes,
+  signatureRoutes,
+  lockRoutes,
+  reportRoutes,
 ];

@@ -31,7 +31,16 @@ export async function syncRoutes(app: FastifyInstance, { db }: AppDeps): Promise
   app.get('/api/sync/pull', async (req) => {
     const user = requireAction(req, 'clinical.read', 'read clinical data');
     const q = pullQuerySchema.parse(req.query);
-    return pullChanges(db, user.scope, q.cursor, q.limit);
+    const page = await pullChanges(db, user.scope, q.cursor, q.limit);
+    if (q.deviceId && !page.hasMore) {
+      const at = page.serverTime;
+      await db
+        .insertInto('device_syncs')
+        .values({ user_id: user.id, device_id: q.deviceId, last_push_at: null, last_pull_at: at })
+        .onConflict((oc) => oc.columns(['user_id', 'device_id']).doUpdateSet({ last_pull_at: at }))
+        .execute();
+    }
+    return page;
   });
 
   /** Open conflicts in the user's scope, with both values and who/when. */

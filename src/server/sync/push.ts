@@ -2,7 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { type Action, can, inScope } from '#schemas/access/roles';
+import { buildCasebook, type Casebook } from '#schemas/rules/casebook';
 import {
+  type AnswerQueryOp,
   type JsonValue,
   type Op,
   type OpResult,
@@ -16,6 +18,9 @@ import { jsonb } from '../db/json';
 import type { SessionUser } from '../db/queries/users';
 import type { Database } from '../db/schema';
 import { nextSeqs, withWriteLock } from '../db/write-lock';
+import { type AppliedChange, afterApply } from '../review/after-apply';
+import { LockIndex, lockMessage } from '../review/locks';
+import { instancesBySubject } from '../study/casebook-rows';
 import { validateOpTarget } from './validate-op';
 
 /** Ops whose client capture time is further than this ahead of the server are flagged. */
@@ -169,6 +174,23 @@ export async function applyPush(
         instances.set(instKey(i.subject_id, i.form, i.instance), i.state);
     }
 
+    const locks = await LockIndex.load(trx, knownSubjects);
+    const queryIds = [
+      ...new Set(validOps.flatMap((p) => (p.op.kind === 'answer_query' ? [p.op.queryId] : []))),
+    ];
+    const queries = new Map(
+      queryIds.length
+        ? (
+            await trx
+              .selectFrom('queries')
+              .select(['id', 'subject_id', 'form', 'instance', 'state'])
+              .where('id', 'in', queryIds)
+              .execute()
+          ).map((q) => [q.id, q])
+        : [],
+    );
+    const answers: { op: AnswerQueryOp; seq: number }[] = [];
+
     // Pending writes, flushed once at the end.
     const newSubjects: Database['subjects'][] = [];
     const counters = new Map<string, number>();
@@ -187,6 +209,7 @@ export async function applyPush(
     const audit: AuditEntry[] = [];
     const results: OpResult[] = [];
     const seen = new Set<string>();
+    const applied: Omit<AppliedChange, 'auditId'>[] = [];
 
     const seqs = await nextSeqs(trx, validOps.length);
     let seqIndex = 0;
@@ -332,6 +355,64 @@ export async function applyPush(
         continue;
       }
 
+      if (op.kind === 'answer_query') {
+        const denied = deny(op, 'query.answer', 'answer queries');
+        if (denied) {
+          results.push(denied);
+          continue;
+        }
+        const q = queries.get(op.queryId);
+        const subject = subjects.get(op.subjectId);
+        if (!q || q.subject_id !== op.subjectId || !subject) {
+          results.push(reject(op.opId, 404, 'unknown_query', 'Unknown query.'));
+          continue;
+        }
+        if (!inScope(ctx.user.scope, subject.siteCode)) {
+          results.push(reject(op.opId, 403, 'out_of_scope', 'This subject is not at your site.'));
+          continue;
+        }
+        if (q.state === 'closed') {
+          results.push(
+            reject(
+              op.opId,
+              409,
+              'query_closed',
+              'This query was closed before your answer arrived.',
+            ),
+          );
+          continue;
+        }
+        const level = locks.effective(op.subjectId, q.form ?? '', q.instance ?? '');
+        if (level === 'locked') {
+          results.push(
+            reject(
+              op.opId,
+              423,
+              'locked',
+              lockMessage(level, q.form ? `${q.form} ${q.instance}` : subject.label),
+            ),
+          );
+          continue;
+        }
+        const seq = takeSeq();
+        q.state = 'answered';
+        answers.push({ op, seq });
+        opRows.push({ op, status: 'applied', seq, hash });
+        audit.push({
+          ...common,
+          event: 'query_answered',
+          siteCode: subject.siteCode,
+          subjectId: op.subjectId,
+          form: q.form,
+          instance: q.instance,
+          newValue: 'answered',
+          details: { queryId: q.id, text: op.text },
+        });
+        results.push({ opId: op.opId, status: 'applied', code: 200, rev: seq });
+        seen.add(op.opId);
+        continue;
+      }
+
       // set_field / set_instance_state
       const denied = deny(op, 'data.write', 'change clinical data');
       if (denied) {
@@ -355,6 +436,13 @@ export async function applyPush(
         continue;
       }
       const ik = instKey(op.subjectId, op.form, op.instance);
+      const level = locks.effective(op.subjectId, op.form, op.instance);
+      if (level) {
+        results.push(
+          reject(op.opId, 423, 'locked', lockMessage(level, `${op.form} ${op.instance}`)),
+        );
+        continue;
+      }
 
       if (op.kind === 'set_instance_state') {
         const current = instances.get(ik) ?? 'active';
@@ -373,6 +461,14 @@ export async function applyPush(
         instances.set(ik, op.state);
         instanceWrites.set(ik, { op, seq, state: op.state });
         opRows.push({ op, status: 'applied', seq, hash });
+        applied.push({
+          subjectId: op.subjectId,
+          siteCode: subject.siteCode,
+          form: op.form,
+          instance: op.instance,
+          path: undefined,
+          opId: op.opId,
+        });
         audit.push({
           ...common,
           event: 'instance_state',
@@ -485,6 +581,15 @@ export async function applyPush(
           : {}),
       });
       if (op.resolvesConflict) resolved.push({ conflictId: op.resolvesConflict, op });
+      if (!sameValue)
+        applied.push({
+          subjectId: op.subjectId,
+          siteCode: subject.siteCode,
+          form: op.form,
+          instance: op.instance,
+          path: op.path,
+          opId: op.opId,
+        });
       results.push({ opId: op.opId, status: 'applied', code: 200, rev: seq });
       seen.add(op.opId);
     }
@@ -509,7 +614,37 @@ export async function applyPush(
         ctx.user,
         subjects.get(r.op.subjectId)?.siteCode,
       );
-    await appendAudit(trx, audit, serverTime);
+    await writeAnswers(trx, answers, serverTime);
+    const auditRows = await appendAudit(trx, audit, serverTime);
+
+    if (applied.length) {
+      const auditIdOf = new Map(
+        auditRows
+          .filter((r) => r.event === 'data_change' || r.event === 'instance_state')
+          .map((r) => [r.op_id, r.id]),
+      );
+      const touched = [...new Set(applied.map((a) => a.subjectId))];
+      const casebooks = casebooksFromState(touched, subjects, fields, instances, today);
+      await afterApply(
+        trx,
+        applied.map((a) => ({ ...a, auditId: auditIdOf.get(a.opId) ?? 0 })),
+        casebooks,
+        ctx.user,
+        serverTime,
+      );
+    }
+    await trx
+      .insertInto('device_syncs')
+      .values({
+        user_id: ctx.user.id,
+        device_id: ctx.deviceId,
+        last_push_at: serverTime,
+        last_pull_at: null,
+      })
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'device_id']).doUpdateSet({ last_push_at: serverTime }),
+      )
+      .execute();
     return results;
   });
 }
@@ -548,15 +683,17 @@ async function writeBatch(
           seq,
           kind: op.kind,
           subject_id: op.subjectId,
-          form: op.kind === 'create_subject' ? null : op.form,
-          instance: op.kind === 'create_subject' ? null : op.instance,
+          form: op.kind === 'create_subject' || op.kind === 'answer_query' ? null : op.form,
+          instance: op.kind === 'create_subject' || op.kind === 'answer_query' ? null : op.instance,
           path: op.kind === 'set_field' ? op.path : null,
           value:
             op.kind === 'set_field'
               ? jsonb(op.value)
               : op.kind === 'set_instance_state'
                 ? jsonb(op.state)
-                : jsonb(null),
+                : op.kind === 'answer_query'
+                  ? jsonb({ queryId: op.queryId, text: op.text })
+                  : jsonb(null),
           base_rev: op.kind === 'set_field' ? op.baseRev : null,
           status,
           author_id: op.authorId,
@@ -565,7 +702,7 @@ async function writeBatch(
           client_tz_offset_min: op.clientTzOffsetMin,
           clock_skew_ms: b.skewMs,
           server_time: b.serverTime,
-          reason: op.kind === 'create_subject' ? null : op.reason,
+          reason: op.kind === 'set_field' || op.kind === 'set_instance_state' ? op.reason : null,
           def_version: op.defVersion,
           payload_hash: hash,
         })),
@@ -684,4 +821,67 @@ async function resolveConflict(
       incomingValue: updated.incoming_value,
     },
   });
+}
+
+async function writeAnswers(
+  trx: Transaction<Database>,
+  answers: readonly { op: AnswerQueryOp; seq: number }[],
+  serverTime: string,
+): Promise<void> {
+  if (answers.length === 0) return;
+  await trx
+    .insertInto('query_messages')
+    .values(
+      answers.map(({ op, seq }) => ({
+        id: op.opId,
+        query_id: op.queryId,
+        kind: 'answer' as const,
+        author_id: op.authorId,
+        at: serverTime,
+        client_time: op.clientTime,
+        text: op.text,
+        rev: seq,
+      })),
+    )
+    .execute();
+  for (const { op, seq } of answers)
+    await trx
+      .updateTable('queries')
+      .set({ state: 'answered', rev: seq })
+      .where('id', '=', op.queryId)
+      .execute();
+}
+
+/** The touched subjects' casebooks as they stand after this batch (from the in-memory state). */
+function casebooksFromState(
+  subjectIds: readonly string[],
+  subjects: ReadonlyMap<string, SubjectState>,
+  fields: ReadonlyMap<string, FieldState>,
+  instances: ReadonlyMap<string, 'active' | 'entered_in_error'>,
+  today: string,
+): Map<string, Casebook> {
+  const wanted = new Set(subjectIds);
+  const fieldRows = [...fields]
+    .map(([k, v]) => {
+      const [subject_id, form, instance, path] = k.split('|') as [string, string, string, string];
+      return { subject_id, form, instance, path, value: v.value };
+    })
+    .filter((f) => wanted.has(f.subject_id));
+  const instanceRows = [...instances]
+    .map(([k, state]) => {
+      const [subject_id, form, instance] = k.split('|') as [string, string, string];
+      return { subject_id, form, instance, state };
+    })
+    .filter((i) => wanted.has(i.subject_id));
+  const grouped = instancesBySubject(fieldRows, instanceRows);
+  const out = new Map<string, Casebook>();
+  for (const id of subjectIds) {
+    const s = subjects.get(id);
+    if (s)
+      out.set(
+        id,
+        buildCasebook(grouped.get(id) ?? [], { subjectId: id, siteCode: s.siteCode }, { today }),
+      );
+  }
+  return out;
 }

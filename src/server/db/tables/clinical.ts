@@ -29,7 +29,7 @@ export interface SubjectsTable {
 export interface OpsTable {
   op_id: string;
   seq: number;
-  kind: 'create_subject' | 'set_field' | 'set_instance_state';
+  kind: 'create_subject' | 'set_field' | 'set_instance_state' | 'answer_query';
   subject_id: string;
   form: string | null;
   instance: string | null;

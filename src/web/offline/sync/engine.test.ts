@@ -68,6 +68,11 @@ const emptyPull = (cursor: number, sites = ['FR01']): PullResponse => ({
   subjects: [],
   fields: [],
   instances: [],
+  queries: [],
+  queryMessages: [],
+  sdv: [],
+  signatures: [],
+  locks: [],
 });
 
 /** A transport that answers from a script and records what it was sent. */

@@ -19,7 +19,7 @@ export interface SyncState {
 
 export interface Transport {
   push(body: { deviceId: string; deviceTime: string; ops: unknown[] }): Promise<PushResponse>;
-  pull(cursor: number, limit: number): Promise<PullResponse>;
+  pull(cursor: number, limit: number, deviceId: string): Promise<PullResponse>;
 }
 
 export interface EngineOptions {
@@ -249,7 +249,11 @@ export class SyncEngine {
     const scopeKey = `scope:${this.o.userId}`;
     let cursor = Number((await this.o.db.meta.get(this.cursorKey))?.value ?? 0);
     for (;;) {
-      const page = await this.o.transport.pull(cursor, this.o.pullLimit ?? PULL_LIMIT);
+      const page = await this.o.transport.pull(
+        cursor,
+        this.o.pullLimit ?? PULL_LIMIT,
+        this.o.deviceId,
+      );
       // A site added to the user's scope: its history is older than the cursor, so start over.
       const known = (await this.o.db.meta.get(scopeKey))?.value as string[] | undefined;
       if (known && cursor > 0 && page.sites.some((s) => !known.includes(s))) {
