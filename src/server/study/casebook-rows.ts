@@ -34,10 +34,16 @@ export function instancesBySubject(
   >();
   const get = (s: string, f: string, i: string) => {
     let m = bySubject.get(s);
-    if (!m) bySubject.set(s, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      bySubject.set(s, m);
+    }
     const k = `${f}|${i}`;
     let inst = m.get(k);
-    if (!inst) m.set(k, (inst = { form: f, instance: i, values: {}, state: 'active' }));
+    if (!inst) {
+      inst = { form: f, instance: i, values: {}, state: 'active' };
+      m.set(k, inst);
+    }
     return inst;
   };
   for (const i of instances) get(i.subject_id, i.form, i.instance).state = i.state;
