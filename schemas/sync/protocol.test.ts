@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { jsonValueSchema, opSchema, pullQuerySchema, pushRequestSchema } from './protocol';
+
+const common = {
+  opId: '00000000-0000-4000-8000-0000000000a1',
+  subjectId: '00000000-0000-4000-8000-0000000000b1',
+  authorId: '00000000-0000-4000-8000-0000000000c1',
+  deviceId: '00000000-0000-4000-8000-0000000000d1',
+  clientTime: '2026-03-07T19:15:30.123+09:00',
+  clientTzOffsetMin: 540,
+  defVersion: 1,
+};
+
+describe('opSchema', () => {
+  it.each([
+    [
+      'a new subject',
+      { kind: 'create_subject', ...common, siteCode: 'JP01', provisionalLabel: 'JP01-PABCDE' },
+      true,
+    ],
+    [
+      'a bad site code',
+      { kind: 'create_subject', ...common, siteCode: 'Japan', provisionalLabel: 'x' },
+      false,
+    ],
+    [
+      'a field value',
+      {
+        kind: 'set_field',
+        ...common,
+        form: 'REG',
+        instance: '1',
+        path: 'age_years',
+        value: 62,
+        baseRev: 0,
+        reason: null,
+      },
+      true,
+    ],
+    [
+      'a per-lesion path',
+      {
+        kind: 'set_field',
+        ...common,
+        form: 'FU',
+        instance: 'FU1',
+        path: 'site_recurrence.L3',
+        value: 'no',
+        baseRev: 4,
+        reason: 'x',
+      },
+      true,
+    ],
+    [
+      'an injected path',
+      {
+        kind: 'set_field',
+        ...common,
+        form: 'REG',
+        instance: '1',
+        path: '__proto__',
+        value: 1,
+        baseRev: 0,
+        reason: null,
+      },
+      false,
+    ],
+    [
+      'a time without offset',
+      {
+        kind: 'set_field',
+        ...common,
+        clientTime: '2026-03-07 10:00',
+        form: 'REG',
+        instance: '1',
+        path: 'sex',
+        value: 'male',
+        baseRev: 0,
+        reason: null,
+      },
+      false,
+    ],
+    [
+      'an offset beyond ±14 h',
+      {
+        kind: 'set_field',
+        ...common,
+        clientTzOffsetMin: 900,
+        form: 'REG',
+        instance: '1',
+        path: 'sex',
+        value: 'male',
+        baseRev: 0,
+        reason: null,
+      },
+      false,
+    ],
+    [
+      'an instance state',
+      {
+        kind: 'set_instance_state',
+        ...common,
+        form: 'LES',
+        instance: 'L2',
+        state: 'entered_in_error',
+        reason: 'Duplicate',
+      },
+      true,
+    ],
+    [
+      'a query answer',
+      { kind: 'answer_query', ...common, queryId: common.opId, text: 'Done' },
+      true,
+    ],
+    [
+      'an empty query answer',
+      { kind: 'answer_query', ...common, queryId: common.opId, text: ' ' },
+      false,
+    ],
+    ['an unknown kind', { kind: 'drop_table', ...common }, false],
+  ])('%s → valid: %s', (_name, op, ok) => {
+    expect(opSchema.safeParse(op).success).toBe(ok);
+  });
+});
+
+describe('jsonValueSchema', () => {
+  it('takes JSON values and refuses what JSON cannot hold', () => {
+    for (const v of ['x', 1.5, true, null, [1, 2], { x: 0.2, y: 0.7 }, { L1: 'no' }])
+      expect(jsonValueSchema.safeParse(v).success).toBe(true);
+    for (const v of [Number.NaN, Number.POSITIVE_INFINITY, undefined, () => 1])
+      expect(jsonValueSchema.safeParse(v).success).toBe(false);
+    expect(jsonValueSchema.safeParse('x'.repeat(20_001)).success).toBe(false);
+  });
+});
+
+describe('envelopes', () => {
+  it('bounds a push batch and defaults pull paging', () => {
+    expect(pushRequestSchema.safeParse({ deviceId: common.deviceId, ops: [] }).success).toBe(false);
+    expect(
+      pushRequestSchema.safeParse({ deviceId: common.deviceId, ops: Array(501).fill({}) }).success,
+    ).toBe(false);
+    expect(pullQuerySchema.parse({})).toEqual({ cursor: 0, limit: 1000 });
+    expect(pullQuerySchema.safeParse({ limit: '5000' }).success).toBe(false);
+  });
+});
