@@ -1,4 +1,4 @@
-import type { XmlNode } from './xml-node';
+import type { XmlNode } from '../xml-node';
 
 /** Every element named `name` under `node` (itself included), in document order. */
 export function findAll(node: XmlNode, name: string): XmlNode[] {
