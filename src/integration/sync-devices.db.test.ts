@@ -153,6 +153,7 @@ describe('sessions and devices', () => {
     await a.edit(fr, 'REG', '1', 'age_years', 58);
     await a.edit(fr, 'FU', 'FU1', 'site_recurrence.L1', 'no');
     await a.sync();
+    expect(a.engine.getState().lastError).toBeUndefined();
     const jp = device(invJp);
     const jpSubject = await jp.register('JP01');
     await jp.edit(jpSubject, 'REG', '1', 'age_years', 70);

@@ -1,6 +1,14 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { Me } from '#schemas/api/auth';
-import type { JsonValue, Op } from '#schemas/sync/protocol';
+import type {
+  JsonValue,
+  Op,
+  PulledLock,
+  PulledQuery,
+  PulledQueryMessage,
+  PulledSdv,
+  PulledSignature,
+} from '#schemas/sync/protocol';
 
 /**
  * The device's own database (IndexedDB through Dexie). Everything the user types lands here
@@ -83,12 +91,24 @@ export interface ConflictRow {
   state: 'open' | 'resolved';
 }
 
+/** Data-review rows pulled from the server (read-only on the device, except query answers, which are ops). */
+export type QueryRow = PulledQuery;
+export type QueryMessageRow = PulledQueryMessage;
+export type SdvRow = PulledSdv;
+export type SignatureRow = PulledSignature;
+export type LockRow = PulledLock;
+
 export class DreamDb extends Dexie {
   meta!: EntityTable<MetaRow, 'key'>;
   subjects!: EntityTable<SubjectRow, 'id'>;
   forms!: Dexie.Table<FormRow, [string, string, string]>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   conflicts!: EntityTable<ConflictRow, 'id'>;
+  queries!: EntityTable<QueryRow, 'id'>;
+  queryMessages!: EntityTable<QueryMessageRow, 'id'>;
+  sdv!: Dexie.Table<SdvRow, [string, string, string, string]>;
+  signatures!: EntityTable<SignatureRow, 'id'>;
+  locks!: Dexie.Table<LockRow, [string, string, string]>;
 
   constructor(name = 'dream-ecrf') {
     super(name);
@@ -98,6 +118,14 @@ export class DreamDb extends Dexie {
       forms: '[subjectId+form+instance], subjectId',
       outbox: '++seq, &opId, target, subjectId, state',
       conflicts: 'id, subjectId, state',
+    });
+    // Data review (issue 6): queries answerable offline, SDV marks, signatures, locks.
+    this.version(2).stores({
+      queries: 'id, subjectId, state',
+      queryMessages: 'id, queryId',
+      sdv: '[subjectId+form+instance+path], subjectId',
+      signatures: 'id, subjectId',
+      locks: '[subjectId+form+instance], subjectId',
     });
   }
 }

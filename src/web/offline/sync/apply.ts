@@ -120,9 +120,10 @@ export async function applyPullPage(
   userId: string,
 ): Promise<{ dropped: number }> {
   let dropped = 0;
+  const review = [db.queries, db.queryMessages, db.sdv, db.signatures, db.locks];
   await db.transaction(
     'rw',
-    [db.subjects, db.forms, db.outbox, db.conflicts, db.meta],
+    [db.subjects, db.forms, db.outbox, db.conflicts, db.meta, ...review],
     async () => {
       for (const s of page.subjects) {
         const existing = await db.subjects.get(s.id);
@@ -169,6 +170,11 @@ export async function applyPullPage(
         });
       }
       if (forms.size) await db.forms.bulkPut([...forms.values()]);
+      if (page.queries.length) await db.queries.bulkPut(page.queries);
+      if (page.queryMessages.length) await db.queryMessages.bulkPut(page.queryMessages);
+      if (page.sdv.length) await db.sdv.bulkPut(page.sdv);
+      if (page.signatures.length) await db.signatures.bulkPut(page.signatures);
+      if (page.locks.length) await db.locks.bulkPut(page.locks);
 
       const inScope = new Set(page.sites);
       const outside = await db.subjects.filter((s) => !inScope.has(s.siteCode)).primaryKeys();
@@ -184,6 +190,10 @@ export async function applyPullPage(
         await db.forms.where('subjectId').equals(id).delete();
         await db.outbox.where('subjectId').equals(id).delete();
         await db.conflicts.where('subjectId').equals(id).delete();
+        const queryIds = await db.queries.where('subjectId').equals(id).primaryKeys();
+        await db.queryMessages.where('queryId').anyOf(queryIds).delete();
+        for (const t of [db.queries, db.sdv, db.signatures, db.locks])
+          await t.where('subjectId').equals(id).delete();
         await db.subjects.delete(id);
       }
       await db.meta.put({ key: cursorKey, value: page.cursor });

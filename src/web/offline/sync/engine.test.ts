@@ -429,6 +429,93 @@ describe('pull', () => {
     expect(await db.outbox.count()).toBe(1);
   });
 
+  it('stores pulled queries, SDV marks, signatures and locks, and drops them with their subject', async () => {
+    const qid = '00000000-0000-4000-8000-0000000000e1';
+    const { t } = fakeTransport(
+      () => [],
+      [
+        page({
+          subjects: [
+            {
+              id: SUBJECT,
+              siteCode: 'FR01',
+              label: 'FR01-001',
+              provisionalLabel: 'P',
+              createdAt: '',
+              createdBy: OTHER,
+              rev: 1,
+            },
+          ],
+          queries: [
+            {
+              id: qid,
+              subjectId: SUBJECT,
+              form: 'REG',
+              instance: '1',
+              path: 'sex',
+              kind: 'manual',
+              checkId: null,
+              state: 'open',
+              raisedAt: '',
+              rev: 2,
+            },
+          ],
+          queryMessages: [
+            {
+              id: crypto.randomUUID(),
+              queryId: qid,
+              kind: 'raise',
+              author: 'DM',
+              at: '',
+              text: 'Check sex',
+              rev: 3,
+            },
+          ],
+          sdv: [
+            {
+              subjectId: SUBJECT,
+              form: 'REG',
+              instance: '1',
+              path: 'sex',
+              state: 'verified',
+              verifiedAt: '',
+              rev: 4,
+            },
+          ],
+          signatures: [
+            {
+              id: crypto.randomUUID(),
+              subjectId: SUBJECT,
+              event: null,
+              printedName: 'Dr X',
+              meaning: 'm',
+              signedAt: '',
+              state: 'valid',
+              voidReason: null,
+              rev: 5,
+            },
+          ],
+          locks: [
+            { subjectId: SUBJECT, form: 'REG', instance: '', level: 'frozen', reason: 'x', rev: 6 },
+          ],
+        }),
+        page({ sites: ['JP01'] }),
+      ],
+    );
+    const e = engine(t);
+    const counts = async () => [
+      await db.queries.count(),
+      await db.queryMessages.count(),
+      await db.sdv.count(),
+      await db.signatures.count(),
+      await db.locks.count(),
+    ];
+    await e.syncNow();
+    expect(await counts()).toEqual([1, 1, 1, 1, 1]);
+    await e.syncNow();
+    expect(await counts()).toEqual([0, 0, 0, 0, 0]);
+  });
+
   it("starts over from 0 when a site is added to the user's scope", async () => {
     await db.meta.bulkPut([
       { key: `cursor:${USER}`, value: 50 },
