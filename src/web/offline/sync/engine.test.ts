@@ -499,7 +499,8 @@ describe('pull', () => {
             { subjectId: SUBJECT, form: 'REG', instance: '', level: 'frozen', reason: 'x', rev: 6 },
           ],
         }),
-        page({ sites: ['JP01'] }),
+        // The site is revoked: the scope no longer holds FR01.
+        page({ sites: [] }),
       ],
     );
     const e = engine(t);
