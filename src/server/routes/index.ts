@@ -3,6 +3,7 @@ import type { AppDeps } from '../app';
 import { adminRoutes } from './admin';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
+import { exportRoutes } from './exports';
 import { healthRoutes } from './health';
 import { lockRoutes } from './locks';
 import { queryRoutes } from './queries';
@@ -28,4 +29,5 @@ export const routeModules: RouteModule[] = [
   signatureRoutes,
   lockRoutes,
   reportRoutes,
+  exportRoutes,
 ];
