@@ -3,6 +3,8 @@
  * intervals, the STARD flow and the survival comparisons, from the derived statuses of
  * schemas/rules. Pure: no I/O. See README.md beside this file.
  */
+
+export * from './api';
 export * from './dashboard';
 export * from './format';
 export * from './npv';

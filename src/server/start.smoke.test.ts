@@ -85,7 +85,12 @@ describe('npm start on a fresh data directory', () => {
       'inv.fr01',
       'inv.jp01',
       'monitor',
+      'pi.at01',
+      'pi.be01',
+      'pi.fr02',
+      'pi.us01',
     ]);
+    expect(output).toMatch(/Demo cohort: 48 synthetic patients/);
   });
 
   it('serves the built app and falls back to it for client routes', async () => {

@@ -3,6 +3,7 @@ import type { AppDeps } from '../app';
 import { adminRoutes } from './admin';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
+import { dashboardRoutes } from './dashboard';
 import { exportRoutes } from './exports';
 import { healthRoutes } from './health';
 import { lockRoutes } from './locks';
@@ -30,4 +31,5 @@ export const routeModules: RouteModule[] = [
   lockRoutes,
   reportRoutes,
   exportRoutes,
+  dashboardRoutes,
 ];

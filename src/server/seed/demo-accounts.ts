@@ -66,6 +66,36 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     isPi: true,
     sites: ['JP01'],
   },
+  // The principal investigators of the other demo sites, who enter the demo cohort there
+  // (seed/cohort.ts).
+  {
+    username: 'pi.fr02',
+    displayName: 'Dr Sophie Laurent',
+    role: 'investigator',
+    isPi: true,
+    sites: ['FR02'],
+  },
+  {
+    username: 'pi.at01',
+    displayName: 'Dr Stefan Gruber',
+    role: 'investigator',
+    isPi: true,
+    sites: ['AT01'],
+  },
+  {
+    username: 'pi.be01',
+    displayName: 'Dr Pieter Janssens',
+    role: 'investigator',
+    isPi: true,
+    sites: ['BE01'],
+  },
+  {
+    username: 'pi.us01',
+    displayName: 'Dr Emily Carter',
+    role: 'investigator',
+    isPi: true,
+    sites: ['US01'],
+  },
   {
     username: 'datamanager',
     displayName: 'Anna Weber (data manager)',
