@@ -6,6 +6,7 @@ import { authRoutes } from './auth';
 import { dashboardRoutes } from './dashboard';
 import { exportRoutes } from './exports';
 import { healthRoutes } from './health';
+import { importRoutes } from './import';
 import { lockRoutes } from './locks';
 import { queryRoutes } from './queries';
 import { reportRoutes } from './reports';
@@ -31,5 +32,6 @@ export const routeModules: RouteModule[] = [
   lockRoutes,
   reportRoutes,
   exportRoutes,
+  importRoutes,
   dashboardRoutes,
 ];
