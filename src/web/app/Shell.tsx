@@ -15,7 +15,9 @@ export function Shell() {
   const { t } = useTranslation();
   const { session, signedIn, signedOut } = useSession();
   const online = useOnline();
-  const pending = usePendingCount();
+  const pending = usePendingCount(
+    session.status === 'loading' || session.status === 'signed_out' ? undefined : session.user.id,
+  );
   const navigate = useNavigate();
   const qc = useQueryClient();
   if (session.status === 'loading' || session.status === 'signed_out') return null;

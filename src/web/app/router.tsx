@@ -4,7 +4,10 @@ import { type Action, can } from '#schemas/access/roles';
 import { AdminPage } from '../features/admin/AdminPage';
 import { LoginPage } from '../features/auth/LoginPage';
 import { useSession } from '../features/auth/session';
-import { WorkspacePage } from '../features/workspace/WorkspacePage';
+import { CasebookLayout } from '../features/casebook/CasebookLayout';
+import { CasebookOverview } from '../features/casebook/CasebookOverview';
+import { FormPage } from '../features/casebook/FormPage';
+import { SubjectListPage } from '../features/subjects/SubjectListPage';
 import { Shell } from './Shell';
 
 /** Signed-in (or offline with a known user) pages only; everyone else goes to /login. */
@@ -76,7 +79,17 @@ export const router = createBrowserRouter([
           { index: true, element: <Home /> },
           {
             element: <RequireAction action="clinical.read" />,
-            children: [{ path: 'subjects', element: <WorkspacePage /> }],
+            children: [
+              { path: 'subjects', element: <SubjectListPage /> },
+              {
+                path: 'subjects/:subjectId',
+                element: <CasebookLayout />,
+                children: [
+                  { index: true, element: <CasebookOverview /> },
+                  { path: ':form/:instance', element: <FormPage /> },
+                ],
+              },
+            ],
           },
           {
             element: <RequireAction action="admin.users" />,

@@ -1,11 +1,15 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import { useObservable } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import { useOnline } from '../lib/use-online';
-import { db } from '../offline/db';
+import { pendingCountFor } from '../offline/outbox';
 
-/** Outbox ops not yet accepted by the server (live). */
-export function usePendingCount(): number {
-  return useLiveQuery(() => db.outbox.count(), [], 0);
+/**
+ * The user's changes not yet accepted by the server (live). Another user's ops left on a
+ * shared device are not counted: they are not this user's to send, nor a reason to keep
+ * this user from signing out.
+ */
+export function usePendingCount(userId: string | undefined): number {
+  return useObservable(() => pendingCountFor(userId ?? ''), [userId], 0);
 }
 
 /** Always-visible network state and the number of changes waiting to be sent. */

@@ -2,8 +2,10 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CasebookStore } from './casebook-store';
 import { DreamDb, type FormRow, type OutboxRow } from './db';
+import type { JournalEnv } from './journal';
 import { fieldTarget } from './outbox';
 import { registerSubject } from './repo';
+import { memoryStorage } from './test-support';
 
 const AUTHOR = { authorId: crypto.randomUUID(), deviceId: crypto.randomUUID() };
 const TODAY = '2024-06-01';
@@ -12,7 +14,9 @@ let counter = 0;
 const open: CasebookStore[] = [];
 const dbs: DreamDb[] = [];
 
-async function setup(opts: { idleMs?: number; maxWaitMs?: number } = {}) {
+type Opts = { idleMs?: number; maxWaitMs?: number; journal?: JournalEnv };
+
+async function setup(opts: Opts = {}) {
   const db = new DreamDb(`casebook-store-${process.pid}-${++counter}`);
   dbs.push(db);
   const subject = await registerSubject(db, AUTHOR, 'FR01');
@@ -20,11 +24,7 @@ async function setup(opts: { idleMs?: number; maxWaitMs?: number } = {}) {
   return { db, subjectId: subject.id, store };
 }
 
-async function openStore(
-  db: DreamDb,
-  subjectId: string,
-  opts: { idleMs?: number; maxWaitMs?: number } = {},
-) {
+async function openStore(db: DreamDb, subjectId: string, opts: Opts = {}) {
   const store = await CasebookStore.open({
     db,
     subjectId,
@@ -33,6 +33,7 @@ async function openStore(
     // Long by default: tests decide when to flush, unless they test the timers.
     idleMs: opts.idleMs ?? 60_000,
     maxWaitMs: opts.maxWaitMs ?? 60_000,
+    journal: opts.journal,
   });
   open.push(store);
   return store;
@@ -380,6 +381,51 @@ describe('CasebookStore: tabs, lifecycle, derived status', () => {
       500,
     );
     expect(store.hasUnsavedEdits()).toBe(false);
+  });
+
+  it('a tab closed before its autosave loses nothing: the next tab replays the journal', async () => {
+    const storage = memoryStorage();
+    const { db, subjectId, store: closing } = await setup({ journal: { storage, tabId: 'a' } });
+    closing.setField('PATH', 'L1', 'specimen_id', 'H19-12', 'typing');
+    closing.setField('REG', '1', 'age_years', '6x', 'typing-2');
+    // The tab dies here: no flush ever runs (IndexedDB has nothing)…
+    expect(await db.forms.count()).toBe(0);
+    // …and the next tab, seeing tab "a" gone, replays its journal into IndexedDB.
+    const next = await openStore(db, subjectId, {
+      journal: { storage, tabId: 'b', liveTabs: async () => new Set(['b']) },
+    });
+    expect(next.instance('PATH', 'L1').values.specimen_id).toBe('H19-12');
+    expect((await db.forms.get([subjectId, 'PATH', 'L1']))?.values).toEqual({
+      specimen_id: 'H19-12',
+    });
+    expect((await db.forms.get([subjectId, 'REG', '1']))?.drafts.age_years?.raw).toBe('6x');
+    expect((await fieldOps(db)).map((o) => o.op.kind === 'set_field' && o.op.value)).toEqual([
+      'H19-12',
+    ]);
+    expect(storage.length).toBe(0);
+  });
+
+  it('does not replay a journal entry over a record written after it', async () => {
+    const storage = memoryStorage();
+    const { db, subjectId, store: closing } = await setup({ journal: { storage, tabId: 'a' } });
+    closing.setField('CHEMO', '1', 'total_cycles', 4, 'old');
+    // Meanwhile another tab saved the same form later.
+    await db.forms.put({
+      subjectId,
+      form: 'CHEMO',
+      instance: '1',
+      values: { total_cycles: 6 },
+      drafts: {},
+      revs: {},
+      state: 'active',
+      defVersion: 1,
+      updatedAt: new Date(Date.now() + 1_000).toISOString(),
+    });
+    const next = await openStore(db, subjectId, {
+      journal: { storage, tabId: 'b', liveTabs: async () => new Set(['b']) },
+    });
+    expect(next.instance('CHEMO', '1').values.total_cycles).toBe(6);
+    expect(storage.length).toBe(0);
   });
 
   it('derives the lesion class from unsaved values, in the same call, with no database round trip', async () => {

@@ -17,6 +17,7 @@ import { validateFieldValue } from '#schemas/study/schemas';
 import { DEFINITION_VERSION } from '#schemas/study/version';
 import type { JsonValue } from '#schemas/sync/protocol';
 import type { ConflictRow, DraftValue, DreamDb, FormRow, OutboxRow, SubjectRow } from './db';
+import { Journal, type JournalEntry, type JournalEnv } from './journal';
 import { fieldTarget, giveReason, type OpAuthor, writeFieldOp } from './outbox';
 import {
   createInstance,
@@ -57,6 +58,8 @@ export interface CasebookStoreOptions {
   readonly today?: () => string;
   readonly idleMs?: number;
   readonly maxWaitMs?: number;
+  /** Where unsaved keystrokes are mirrored synchronously (journal.ts); none: not mirrored. */
+  readonly journal?: JournalEnv | undefined;
 }
 
 /** What the screen needs to know about one field path besides its value. */
@@ -110,6 +113,9 @@ export interface Structure {
 
 interface LocalEdit {
   readonly path: string;
+  /** As typed, for the journal. */
+  readonly raw: unknown;
+  readonly at: number;
   readonly clean?: JsonValue;
   readonly draft?: DraftValue;
   readonly session: string;
@@ -173,6 +179,7 @@ export class CasebookStore {
   private readonly todayFn: () => string;
   private readonly idleMs: number;
   private readonly maxWaitMs: number;
+  private readonly journal: Journal | undefined;
 
   private readonly entries = new Map<string, Entry>();
   /** Instances removed here: snapshots queried before the removal must not bring them back. */
@@ -203,6 +210,7 @@ export class CasebookStore {
     this.todayFn = opts.today ?? (() => localToday());
     this.idleMs = opts.idleMs ?? AUTOSAVE_IDLE_MS;
     this.maxWaitMs = opts.maxWaitMs ?? AUTOSAVE_MAX_WAIT_MS;
+    this.journal = opts.journal && new Journal(opts.journal, opts.subjectId, opts.author.authorId);
   }
 
   /** Loads the subject's records and starts following the database. */
@@ -224,7 +232,49 @@ export class CasebookStore {
         },
       });
     });
+    await store.replayJournal();
     return store;
+  }
+
+  /**
+   * Edits a closed, reloaded or crashed tab typed but never saved, back into the casebook.
+   * An edit older than the last write of its form record is not replayed: the record has
+   * moved on since (another tab, a sync) and an old keystroke must not overwrite it.
+   */
+  private async replayJournal(): Promise<void> {
+    if (!this.journal) return;
+    const { entries, discard } = await this.journal.recover();
+    if (entries.length === 0) return;
+    for (const j of entries) {
+      if (!isFormKey(j.form)) continue;
+      const row = this.entries.get(keyOf(j.form, j.instance))?.row;
+      if (row && Date.parse(row.updatedAt) > j.at) continue;
+      try {
+        this.setField(j.form, j.instance, j.path, j.value, j.session, j.at);
+      } catch {
+        // A path the definition no longer has: nothing to replay it into.
+      }
+    }
+    await this.flush();
+    discard();
+    this.writeJournal();
+  }
+
+  private writeJournal(): void {
+    if (!this.journal) return;
+    const out: JournalEntry[] = [];
+    for (const e of this.entries.values())
+      for (const edit of e.edits.values())
+        if (edit.committedAfter === undefined)
+          out.push({
+            form: e.form,
+            instance: e.instance,
+            path: edit.path,
+            value: edit.raw,
+            session: edit.session,
+            at: edit.at,
+          });
+    this.journal.write(out);
   }
 
   private async query(): Promise<Snapshot> {
@@ -371,19 +421,22 @@ export class CasebookStore {
     path: string,
     value: unknown,
     editSession: string,
+    at = Date.now(),
   ): void {
     if (this.closed) throw new Error('CasebookStore is closed');
     const field = getField(form, parsePath(path).key);
     if (!field || field.assigned) throw new Error(`${form}: "${path}" cannot be edited`);
     const v = normaliseEmpty(value);
     const check = validateFieldValue(form, path, v, { today: this.todayFn() });
+    const common = { path, raw: value, at, session: editSession };
     const edit: LocalEdit = check.ok
-      ? { path, clean: v as JsonValue, session: editSession }
-      : { path, draft: { raw: v as JsonValue, message: check.message }, session: editSession };
+      ? { ...common, clean: v as JsonValue }
+      : { ...common, draft: { raw: v as JsonValue, message: check.message } };
     const e = this.entry(form, instance, true);
     e.edits.set(path, edit);
     e.rev++;
     this.valuesVersion++;
+    this.writeJournal();
     this.notify();
     this.schedule();
   }
@@ -493,6 +546,7 @@ export class CasebookStore {
       const row = written.get(e);
       if (row) this.setRow(e, row, floor);
     }
+    this.writeJournal();
     this.notify();
   }
 
@@ -628,6 +682,7 @@ export class CasebookStore {
 
   private dropEdits(keys: readonly InstanceKey[]): void {
     for (const k of keys) this.entries.get(keyOf(k.form, k.instance))?.edits.clear();
+    this.writeJournal();
   }
 
   private forget(k: InstanceKey): void {

@@ -182,7 +182,7 @@ export async function writeFieldOp(
   });
   if (plan.replace.length) await database.outbox.bulkDelete([...plan.replace]);
   const next = setFieldRow(author, change, plan.reason, now);
-  next.seq = await database.outbox.add(next);
+  next.seq = (await database.outbox.add(next)) as number;
   return next;
 }
 

@@ -5,8 +5,6 @@ import {
   createInstance,
   emptyFormRow,
   InstanceExistsError,
-  lastSyncAt,
-  lastSyncKey,
   provisionalLabel,
   registerSubject,
   removeNeverSynced,
@@ -117,21 +115,5 @@ describe('instances', () => {
     const ops = await db.outbox.toArray();
     expect(ops.map((o) => o.op.kind)).toEqual(['set_instance_state']);
     expect(ops[0]?.op).toMatchObject({ reason: 'Entered for the wrong patient' });
-  });
-});
-
-describe('last sync', () => {
-  it('reads the time the sync engine wrote for this user, undefined when never', async () => {
-    const db = newDb();
-    const seen: (string | undefined)[] = [];
-    const sub = lastSyncAt(ME.authorId, db).subscribe((v) => seen.push(v));
-    try {
-      for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-      await db.meta.put({ key: lastSyncKey(ME.authorId), value: '2024-06-01T10:00:00.000Z' });
-      for (let i = 0; i < 100 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
-      expect(seen).toEqual([undefined, '2024-06-01T10:00:00.000Z']);
-    } finally {
-      sub.unsubscribe();
-    }
   });
 });

@@ -1,7 +1,6 @@
-import { liveQuery, type Observable } from 'dexie';
 import { DEFINITION_VERSION } from '#schemas/study/version';
 import type { JsonValue } from '#schemas/sync/protocol';
-import { type DreamDb, db as defaultDb, type FormRow, type SubjectRow } from './db';
+import type { DreamDb, FormRow, SubjectRow } from './db';
 import {
   createSubjectRow,
   instancePrefix,
@@ -179,19 +178,5 @@ export async function withdrawInstances(
         instanceStateRow(author, { subjectId, ...i }, 'entered_in_error', why, now),
       );
     }
-  });
-}
-
-/** The meta key under which the sync engine records the user's last successful sync. */
-export const lastSyncKey = (userId: string) => `lastSyncAt:${userId}`;
-
-/** The user's last successful sync (ISO time), live; undefined: never on this device. */
-export function lastSyncAt(
-  userId: string,
-  database: DreamDb = defaultDb,
-): Observable<string | undefined> {
-  return liveQuery(async () => {
-    const v = (await database.meta.get(lastSyncKey(userId)))?.value;
-    return typeof v === 'string' ? v : undefined;
   });
 }
