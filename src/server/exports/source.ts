@@ -3,6 +3,7 @@ import type { Scope } from '#schemas/access/roles';
 import type { AdminLocation, AdminUser } from '#schemas/odm/admin';
 import type { AuditChange, StoredInstance, StoredValue } from '#schemas/odm/clinical';
 import { locationOid, userOid } from '#schemas/odm/oids';
+import type { JsonValue } from '#schemas/sync/protocol';
 import type { Database } from '../db/schema';
 import { whereSubjectInScope } from '../db/scope';
 
@@ -59,7 +60,7 @@ export async function* subjectPages(
 }
 
 export interface CurrentData {
-  readonly values: StoredValue[];
+  readonly values: (StoredValue & { readonly value: JsonValue })[];
   readonly instances: StoredInstance[];
 }
 

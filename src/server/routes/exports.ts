@@ -6,6 +6,7 @@ import type { AppDeps } from '../app';
 import { auditSystemEvent } from '../audit/system-events';
 import { requireAction, requireUser } from '../auth/plugin';
 import type { SessionUser } from '../db/queries/users';
+import { csvExport } from '../exports/csv-export';
 import { odmExport } from '../exports/odm-export';
 import { signatureSourceFor } from '../exports/signatures';
 
@@ -58,6 +59,20 @@ export async function exportRoutes(app: FastifyInstance, { db }: AppDeps): Promi
     return download(reply, 'application/xml; charset=utf-8', `dream-odm-${type}-${day}.xml`)
       .header('x-subject-count', String(odm.subjectCount))
       .send(Readable.from(odm.chunks));
+  });
+
+  app.get('/api/exports/csv', async (req, reply) => {
+    const user = requireAction(req, 'export', 'export data');
+    const csv = await csvExport(db, { scope: user.scope, scopeText: scopeText(user) });
+    await auditSystemEvent(db, {
+      event: 'export',
+      actor: { id: user.id, username: user.username, role: user.role },
+      details: { format: 'csv', subjects: csv.subjectCount, scope: scopeText(user) },
+    });
+    const day = new Date().toISOString().slice(0, 10);
+    return download(reply, 'application/zip', `dream-csv-${day}.zip`)
+      .header('x-subject-count', String(csv.subjectCount))
+      .send(Readable.from(csv.chunks));
   });
 
   /** The data dictionary for everyone signed in (the page shows the same rows). */
