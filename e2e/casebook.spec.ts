@@ -105,3 +105,33 @@ test.describe('offline casebook', () => {
     await context.setOffline(false);
   });
 });
+
+test.describe('roles', () => {
+  test('a monitor reads a synced casebook without any control to change it', async ({
+    page,
+    browser,
+  }) => {
+    await signIn(page, USERS.investigator);
+    const cb = new CasebookPage(page);
+    const subjectId = await cb.registerSubject();
+    await cb.fill('REG', { age_years: 62, sex: 'female', registration_date: '2019-03-07' });
+    await expect(page.getByTestId('pending-count')).toHaveText('All changes synced', {
+      timeout: 30_000,
+    });
+
+    const monitorContext = await browser.newContext();
+    const monitor = await monitorContext.newPage();
+    await signIn(monitor, USERS.monitor);
+    const row = monitor.locator(`tr[data-subject="${subjectId}"]`);
+    await expect(row).toBeVisible({ timeout: 30_000 });
+    await row.getByRole('link').click();
+    await expect(monitor.getByText('Read only: your role or site')).toBeVisible();
+    await expect(monitor.getByRole('button', { name: 'Add a lesion' })).toHaveCount(0);
+    await new CasebookPage(monitor).open('Registration and eligibility');
+    const age = monitor.locator('[data-path="age_years"]');
+    await expect(age).toContainText('62');
+    await expect(monitor.locator('.crf-form').getByRole('textbox')).toHaveCount(0);
+    await expect(monitor.locator('.crf-form').getByRole('radio')).toHaveCount(0);
+    await monitorContext.close();
+  });
+});

@@ -182,7 +182,9 @@ export class CasebookPage {
             : radio
               ? radio.value
               : checks?.length
-                ? Array.from(checks).filter((c) => c.checked).map((c) => c.value)
+                ? Array.from(checks)
+                    .filter((c) => c.checked)
+                    .map((c) => c.value)
                 : select
                   ? select.value
                   : text

@@ -46,7 +46,9 @@ export function CrfForm({
   const methods = useForm<Values>({
     defaultValues: initial,
     resolver: zodResolver(formStoreSchema(form, { today })) as unknown as Resolver<Values>,
-    mode: 'onTouched',
+    // Checked on every change: a message that appears only on blur moves the page under
+    // the pointer just as the user clicks the next answer.
+    mode: 'onChange',
     reValidateMode: 'onChange',
     shouldUnregister: false,
   });

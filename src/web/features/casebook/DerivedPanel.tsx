@@ -23,8 +23,8 @@ export function DerivedPanel({ current }: { current?: string | undefined }) {
   return (
     <aside className="panel" aria-labelledby={titleId} data-testid="derived-panel">
       <h2 id={titleId}>{t('panel.title')}</h2>
-      <PatientStatus />
       <LesionTable lesions={lesions} current={current} />
+      <PatientStatus />
     </aside>
   );
 }

@@ -123,17 +123,22 @@ function FieldControl(props: FieldRowProps & { required: boolean }) {
     store.flush().catch(() => undefined);
   };
 
-  // The hard-check message: the resolver's once touched; a stored draft's at once, but not
-  // while the user is still typing into the field.
-  const error = fieldState.error?.message ?? (focused ? undefined : status.draft?.message);
+  // The hard-check message, as soon as a value breaks the rule — except for a date still
+  // being typed ("07-MA" is not wrong yet, just unfinished): that one waits for the blur.
+  const error =
+    focused && field.type === 'date'
+      ? undefined
+      : (fieldState.error?.message ?? status.draft?.message);
   const hint =
     field.type === 'date'
       ? t('form.dateHint')
       : field.type === 'integer_list'
         ? t('form.listHint')
         : undefined;
+  const codeHelp =
+    field.type === 'code' ? field.codeList.items.filter((i) => i.help !== undefined) : [];
   const ids = {
-    help: field.help || hint ? `${id}-help` : undefined,
+    help: field.help || hint || codeHelp.length ? `${id}-help` : undefined,
     error: error ? `${id}-error` : undefined,
     warn: warnings.length ? `${id}-warn` : undefined,
     rejected: status.rejected ? `${id}-rejected` : undefined,
@@ -160,11 +165,24 @@ function FieldControl(props: FieldRowProps & { required: boolean }) {
     <div className={`field field-${field.type}`} data-path={path} data-field={field.key}>
       <Control {...control} form={form} instance={instance} path={path} />
       {ids.help && (
-        <p id={ids.help} className="hint">
-          {field.help ? tx(field.help) : null}
-          {field.help && hint ? ' ' : null}
-          {hint}
-        </p>
+        <div id={ids.help} className="hint">
+          {(field.help || hint) && (
+            <p>
+              {field.help ? tx(field.help) : null}
+              {field.help && hint ? ' ' : null}
+              {hint}
+            </p>
+          )}
+          {codeHelp.length > 0 && (
+            <ul className="code-help">
+              {codeHelp.map((i) => (
+                <li key={i.code}>
+                  <strong>{tx(i.label)}:</strong> {tx(i.help ?? '')}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
       {error && (
         <p id={ids.error} className="field-error">
@@ -293,10 +311,10 @@ function PointControl(props: ControlProps) {
   const p = props.value as Point | null | undefined;
   return (
     <div className="point-control">
-      <span className="label">{props.label}</span>{' '}
-      <span aria-describedby={props.describedBy}>
+      <span className="label">{props.label}</span>
+      <span>
         {p ? t('template.point', { x: p.x.toFixed(2), y: p.y.toFixed(2) }) : t('template.noPoint')}
-      </span>{' '}
+      </span>
       {p && !props.readOnly && (
         <button type="button" className="link-button" onClick={() => props.onValue(null)}>
           {t('template.removePoint')}
