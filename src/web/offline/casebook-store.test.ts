@@ -452,6 +452,18 @@ describe('CasebookStore: tabs, lifecycle, derived status', () => {
     expect(store.hasUnsavedEdits()).toBe(true);
   });
 
+  it('keeps the same structure object while the list of instances does not change', async () => {
+    const { store } = await setup();
+    await store.addLesion();
+    const before = store.structure();
+    store.setField('LES', 'L1', 'segment', 'VII', 'a');
+    await store.flush();
+    expect(store.structure()).toBe(before);
+    await store.addLesion();
+    expect(store.structure()).not.toBe(before);
+    expect(store.structure().lesionKeys).toEqual(['L1', 'L2']);
+  });
+
   it('stays fast with 30 lesions: one change + derive well under a frame', async () => {
     const { store } = await setup();
     for (let i = 1; i <= 30; i++) {

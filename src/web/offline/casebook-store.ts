@@ -201,7 +201,7 @@ export class CasebookStore {
   private valuesVersion = 0;
   private structureVersion = 0;
   private derivedCache: { version: number; value: DerivedState } | undefined;
-  private structureCache: { version: number; value: Structure } | undefined;
+  private structureCache: { version: number; value: Structure; print: string } | undefined;
 
   private constructor(opts: CasebookStoreOptions) {
     this.db = opts.db;
@@ -375,8 +375,17 @@ export class CasebookStore {
       lesionKeys: [...lesions].sort(byNumber),
       visitKeys: [...visits].sort(byNumber),
     };
-    this.structureCache = { version: this.structureVersion, value };
-    return value;
+    // Saving a record rewrites it but rarely changes the list of instances: keep the same
+    // object then, so that the navigation does not re-render on every autosave.
+    const print = JSON.stringify(value);
+    const prev = this.structureCache;
+    const same = prev !== undefined && prev.print === print;
+    this.structureCache = {
+      version: this.structureVersion,
+      value: same ? prev.value : value,
+      print,
+    };
+    return this.structureCache.value;
   }
 
   /** The derived status of the whole casebook from the in-memory values (computed once per change). */
