@@ -1,3 +1,4 @@
+import './zod-config';
 import './i18n';
 import './styles.css';
 import { StrictMode } from 'react';

@@ -50,6 +50,11 @@ export function Shell() {
                 <NavLink to="/subjects">{t('nav.subjects')}</NavLink>
               </li>
             )}
+            {can(user, 'dashboard.view') && (
+              <li>
+                <NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>
+              </li>
+            )}
             {can(user, 'admin.users') && (
               <li>
                 <NavLink to="/admin">{t('nav.admin')}</NavLink>

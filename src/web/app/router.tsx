@@ -92,6 +92,18 @@ export const router = createBrowserRouter([
             ],
           },
           {
+            element: <RequireAction action="dashboard.view" />,
+            children: [
+              {
+                path: 'dashboard',
+                // Observable Plot and d3 load with this page only.
+                lazy: async () => ({
+                  Component: (await import('../features/dashboard/DashboardPage')).DashboardPage,
+                }),
+              },
+            ],
+          },
+          {
             element: <RequireAction action="admin.users" />,
             children: [{ path: 'admin', element: <AdminPage /> }],
           },
