@@ -90,7 +90,7 @@ describe('npm start on a fresh data directory', () => {
       'pi.fr02',
       'pi.us01',
     ]);
-    expect(output).toMatch(/Demo cohort: 48 synthetic patients/);
+    expect(output).toMatch(/Demo cohort: 40 synthetic patients/);
   });
 
   it('serves the built app and falls back to it for client routes', async () => {

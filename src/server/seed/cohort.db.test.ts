@@ -30,8 +30,8 @@ afterAll(async () => {
 
 describe('the demo cohort, entered through sync', () => {
   it('registers every patient and applies every op', async () => {
-    expect(seeded.patients).toBe(48);
-    expect(await count('SELECT count(*) AS n FROM subjects')).toBe(48);
+    expect(seeded.patients).toBe(40);
+    expect(await count('SELECT count(*) AS n FROM subjects')).toBe(40);
     expect(await count('SELECT count(*) AS n FROM ops')).toBe(seeded.ops);
     expect(await count(`SELECT count(*) AS n FROM ops WHERE status <> 'applied'`)).toBe(0);
   });
@@ -79,7 +79,7 @@ describe('the demo cohort, entered through sync', () => {
     const res = await app.inject({ method: 'GET', url: '/api/dashboard', headers: { cookie } });
     expect(res.statusCode).toBe(200);
     const d = (res.json() as DashboardResponse).dashboard;
-    expect(d.patients).toBe(48);
+    expect(d.patients).toBe(40);
     for (const r of d.npv) expect(r.N, r.id).toBeGreaterThan(0);
     expect(d.stard.notEnrolled).toBeGreaterThan(0);
     expect(d.stard.notOperated).toBeGreaterThan(0);

@@ -35,7 +35,7 @@ describe('the demo cohort generator', () => {
   });
 
   it('has a few dozen patients at every demo site', () => {
-    expect(cohort).toHaveLength(48);
+    expect(cohort).toHaveLength(40);
     expect(new Set(cohort.map((p) => p.site))).toEqual(
       new Set(['FR01', 'FR02', 'AT01', 'BE01', 'US01', 'JP01']),
     );

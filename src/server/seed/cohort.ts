@@ -32,12 +32,12 @@ export const COHORT_CUTOFF = '2024-06-30';
 
 /** Who enters each site's patients (src/server/seed/demo-accounts.ts). */
 export const COHORT_SITES: readonly { site: string; patients: number; authors: string[] }[] = [
-  { site: 'FR01', patients: 12, authors: ['inv.fr01', 'coinv.fr01'] },
-  { site: 'FR02', patients: 7, authors: ['pi.fr02'] },
-  { site: 'AT01', patients: 6, authors: ['pi.at01'] },
-  { site: 'BE01', patients: 6, authors: ['pi.be01'] },
-  { site: 'US01', patients: 7, authors: ['pi.us01'] },
-  { site: 'JP01', patients: 10, authors: ['inv.jp01'] },
+  { site: 'FR01', patients: 10, authors: ['inv.fr01', 'coinv.fr01'] },
+  { site: 'FR02', patients: 6, authors: ['pi.fr02'] },
+  { site: 'AT01', patients: 5, authors: ['pi.at01'] },
+  { site: 'BE01', patients: 5, authors: ['pi.be01'] },
+  { site: 'US01', patients: 6, authors: ['pi.us01'] },
+  { site: 'JP01', patients: 8, authors: ['inv.jp01'] },
 ];
 
 export const DEFAULT_COHORT_SEED = 20_160_1;
@@ -118,7 +118,7 @@ interface PlannedLesion {
 }
 
 const SEGMENTS = ['II', 'III', 'IVa', 'IVb', 'V', 'VI', 'VII', 'VIII'];
-const FOLLOW_UP_MONTHS = [3, 6, 12, 18, 24, 30, 36, 48];
+const FOLLOW_UP_MONTHS = [6, 12, 18, 24, 36];
 const DAYS_PER_MONTH = 365.25 / 12;
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
@@ -308,7 +308,7 @@ function generatePatient(
   // Lesions: imaging findings exist for every patient who reached enrolment.
   const operated = !notEnrolled && !notOperated;
   const withDlm = d.chance(0.72);
-  const count = d.int(2, 7);
+  const count = d.int(2, 6);
   const planned_lesions: PlannedLesion[] = [];
   const nonviableBias = d.next() - 0.5; // lesions of one patient tend to share their fate
   const usedEnd = d.chance(0.5);
