@@ -124,6 +124,8 @@ test.describe('casebook while typing', () => {
   test('the subject list, the casebook overview and a lesion form have no accessibility violations', async ({
     page,
   }) => {
+    // Four full-page axe runs: slow on a loaded two-core machine.
+    test.setTimeout(120_000);
     await signIn(page, USERS.investigator);
     const cb = new CasebookPage(page);
     await cb.registerSubject();

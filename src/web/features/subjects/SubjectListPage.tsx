@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useId, useMemo, useState } from 'react';
+import { useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { can, inScope, scopeOf } from '#schemas/access/roles';
@@ -10,7 +10,7 @@ import { localToday } from '../../offline/casebook-store';
 import { db, deviceId } from '../../offline/db';
 import { registerSubject } from '../../offline/repo';
 import { useCurrentUser } from '../auth/session';
-import { summariseSubjects } from './subject-summary';
+import { type SummaryCache, summariseSubjects } from './subject-summary';
 
 interface Site {
   code: string;
@@ -39,6 +39,7 @@ export function SubjectListPage() {
     undefined,
   );
   const { role, sites: userSites } = user;
+  const cache = useRef<SummaryCache>(new Map());
   const rows = useMemo(() => {
     if (!data) return undefined;
     const scope = scopeOf(role, userSites);
@@ -47,6 +48,7 @@ export function SubjectListPage() {
       data.forms,
       data.outbox,
       localToday(),
+      cache.current,
     );
   }, [data, role, userSites]);
   const sites = useQuery({

@@ -77,6 +77,20 @@ describe('subject list summaries', () => {
     expect(out[1]).toMatchObject({ registration: 'unknown', dlm: 0, unsynced: 2 });
   });
 
+  it('reuses a summary while its subject is unchanged, and recomputes it once it changes', () => {
+    const cache = new Map();
+    const s = [subject('a', 'FR01', null)];
+    const rows = [row('a', 'REG', '1', { who_ps: '3' })];
+    const first = summariseSubjects(s, rows, [], '2024-06-01', cache)[0];
+    expect(summariseSubjects(s, rows, [], '2024-06-01', cache)[0]).toBe(first);
+    const changed = [
+      { ...row('a', 'REG', '1', { who_ps: '1' }), updatedAt: '2024-01-02T00:00:00Z' },
+    ];
+    const second = summariseSubjects(s, changed, [], '2024-06-01', cache)[0];
+    expect(second).not.toBe(first);
+    expect(second?.registration).toBe('unknown');
+  });
+
   it('counts a draft as what is on screen (an invalid value is missing, not the old one)', () => {
     expect(
       screenValues({

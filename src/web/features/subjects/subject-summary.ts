@@ -58,12 +58,20 @@ export function summariseSubject(
   };
 }
 
-/** Every subject's line, from the device's tables, in label order. */
+/** Summaries already computed, by subject, with what they were computed from. */
+export type SummaryCache = Map<string, { print: string; summary: SubjectSummary }>;
+
+/**
+ * Every subject's line, from the device's tables, in label order. With a cache, a subject
+ * whose records did not change since the last call is not derived again (a pull of one
+ * subject does not recompute a hundred).
+ */
 export function summariseSubjects(
   subjects: readonly SubjectRow[],
   forms: readonly FormRow[],
   outbox: readonly OutboxRow[],
   today: string,
+  cache?: SummaryCache,
 ): SubjectSummary[] {
   const bySubject = new Map<string, FormRow[]>();
   for (const f of forms) {
@@ -74,6 +82,24 @@ export function summariseSubjects(
   const unsynced = new Map<string, number>();
   for (const o of outbox) unsynced.set(o.subjectId, (unsynced.get(o.subjectId) ?? 0) + 1);
   return subjects
-    .map((s) => summariseSubject(s, bySubject.get(s.id) ?? [], unsynced.get(s.id) ?? 0, today))
+    .map((s) => {
+      const rows = bySubject.get(s.id) ?? [];
+      const n = unsynced.get(s.id) ?? 0;
+      if (!cache) return summariseSubject(s, rows, n, today);
+      const print = [
+        today,
+        s.label,
+        n,
+        ...rows.map(
+          (r) =>
+            `${r.form}|${r.instance}|${r.state}|${r.updatedAt}|${Object.keys(r.drafts).length}`,
+        ),
+      ].join(';');
+      const hit = cache.get(s.id);
+      if (hit?.print === print) return hit.summary;
+      const summary = summariseSubject(s, rows, n, today);
+      cache.set(s.id, { print, summary });
+      return summary;
+    })
     .sort((a, b) => a.siteCode.localeCompare(b.siteCode) || a.label.localeCompare(b.label));
 }
