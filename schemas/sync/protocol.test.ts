@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { jsonValueSchema, opSchema, pullQuerySchema, pushRequestSchema } from './protocol';
+import {
+  JSON_MAX_DEPTH,
+  JSON_MAX_NODES,
+  jsonSizeProblem,
+  jsonValueSchema,
+  opSchema,
+  pullQuerySchema,
+  pushRequestSchema,
+  unstorableTextProblem,
+} from './protocol';
 
 const common = {
   opId: '00000000-0000-4000-8000-0000000000a1',
@@ -130,6 +139,52 @@ describe('jsonValueSchema', () => {
     for (const v of [Number.NaN, Number.POSITIVE_INFINITY, undefined, () => 1])
       expect(jsonValueSchema.safeParse(v).success).toBe(false);
     expect(jsonValueSchema.safeParse('x'.repeat(20_001)).success).toBe(false);
+  });
+});
+
+describe('text PostgreSQL can store verbatim', () => {
+  it('refuses NUL and lone surrogates in values, keys and op texts, with a message', () => {
+    expect(unstorableTextProblem('plain, émoji 😀, RTL \u202e, zero-width \u200b')).toBeUndefined();
+    expect(unstorableTextProblem('a\u0000b')).toMatch(/NUL/);
+    expect(unstorableTextProblem('a\ud800b')).toMatch(/lone surrogate/);
+    expect(unstorableTextProblem('\udc00')).toMatch(/lone surrogate/);
+    const messages = ['a\u0000', { L1: { 'k\u0000': 1 } }, ['ok', '\ud83d']].map(
+      (v) => jsonValueSchema.safeParse(v).error?.issues[0]?.message,
+    );
+    expect(messages).toEqual([
+      'Text must not contain the NUL character (U+0000).',
+      'Text must not contain the NUL character (U+0000) (in a key at L1).',
+      'Text must be valid Unicode (a lone surrogate was found) (at 1).',
+    ]);
+    const reason = opSchema.safeParse({
+      kind: 'set_instance_state',
+      ...common,
+      form: 'LES',
+      instance: 'L1',
+      state: 'entered_in_error',
+      reason: 'typo\u0000',
+    });
+    expect(reason.error?.issues[0]?.message).toMatch(/NUL/);
+  });
+
+  it('refuses, without recursion, values nested deeper or larger than the limits', () => {
+    expect(jsonSizeProblem(1)).toBeUndefined();
+    expect(jsonSizeProblem({ L1: 'no', L2: ['a', 'b'] })).toBeUndefined();
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(jsonSizeProblem(deep)).toBe('Value nests deeper than 32 levels.');
+    expect(jsonValueSchema.safeParse(deep).error?.issues[0]?.message).toBe(
+      'Value nests deeper than 32 levels.',
+    );
+    let ok: unknown = 'x';
+    for (let i = 0; i < JSON_MAX_DEPTH; i++) ok = [ok];
+    expect(jsonValueSchema.safeParse(ok).success).toBe(true);
+    const lesions = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`L${i + 1}`, 'no']));
+    expect(jsonValueSchema.safeParse(lesions).success).toBe(true);
+    const wide = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i]));
+    expect(jsonSizeProblem(wide)).toBe(`Value has more than ${JSON_MAX_NODES} parts.`);
+    const square = Array.from({ length: 40 }, () => Array.from({ length: 40 }, () => 1));
+    expect(jsonValueSchema.safeParse(square).error?.issues[0]?.message).toMatch(/more than 1000/);
   });
 });
 

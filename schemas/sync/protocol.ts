@@ -20,16 +20,105 @@ export type JsonValue =
   | null
   | JsonValue[]
   | { [key: string]: JsonValue };
-export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+
+// A lone UTF-16 surrogate (half of a pair): JSON can carry it, PostgreSQL cannot store it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Why a string cannot be stored verbatim, or undefined when it can. PostgreSQL's text and
+ * jsonb refuse the NUL character (U+0000), and a lone surrogate is not Unicode at all (the
+ * driver would store U+FFFD instead): both are refused with a message rather than stored
+ * altered or failing the whole request.
+ */
+export function unstorableTextProblem(s: string): string | undefined {
+  if (s.includes('\u0000')) return 'Text must not contain the NUL character (U+0000).';
+  if (LONE_SURROGATE.test(s)) return 'Text must be valid Unicode (a lone surrogate was found).';
+  return undefined;
+}
+
+/** A string that PostgreSQL stores exactly as sent (see {@link unstorableTextProblem}). */
+export const storableString = () =>
+  z.string().superRefine((s, ctx) => {
+    const problem = unstorableTextProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/**
+ * Field values are small: at most two levels deep (per-lesion maps, lists) and a few hundred
+ * parts (a map of 100 lesions). The limits leave room and keep a hostile value from costing
+ * the server seconds of validation or its stack.
+ */
+export const JSON_MAX_DEPTH = 32;
+export const JSON_MAX_NODES = 1_000;
+
+/**
+ * Whether a JSON value nests deeper or holds more parts (values, at any depth) than allowed,
+ * found without recursion and stopping as soon as a limit is crossed.
+ */
+export function jsonSizeProblem(
+  value: unknown,
+  maxDepth = JSON_MAX_DEPTH,
+  maxNodes = JSON_MAX_NODES,
+): string | undefined {
+  let nodes = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    nodes++;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > maxDepth) return `Value nests deeper than ${maxDepth} levels.`;
+    for (const k in v) {
+      if (nodes + stack.length >= maxNodes) return `Value has more than ${maxNodes} parts.`;
+      stack.push([(v as Record<string, unknown>)[k], depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first reason a JSON value cannot be stored — too deep or too large, or a string or
+ * key that is not storable text, with where it is (`L1`, `0`) — found without recursion.
+ */
+export function jsonValueProblem(value: unknown): string | undefined {
+  const size = jsonSizeProblem(value);
+  if (size) return size;
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      const p = unstorableTextProblem(v);
+      if (p) return `${p.slice(0, -1)}${at ? ` (at ${at})` : ''}.`;
+    } else if (v !== null && typeof v === 'object')
+      for (const [k, child] of Object.entries(v)) {
+        const p = unstorableTextProblem(k);
+        if (p) return `${p.slice(0, -1)} (in a key${at ? ` at ${at}` : ''}).`;
+        stack.push([child, at ? `${at}.${k}` : k]);
+      }
+  }
+  return undefined;
+}
+
+const jsonValueInner: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([
-    z.string().max(20_000),
+    storableString().max(20_000),
     z.number().finite(),
     z.boolean(),
     z.null(),
-    z.array(jsonValueSchema).max(500),
-    z.record(z.string().max(64), jsonValueSchema),
+    z.array(jsonValueInner).max(500),
+    z.record(storableString().max(64), jsonValueInner),
   ]),
 );
+// Size and text are checked first, without recursion: a value nested thousands deep would
+// otherwise exhaust the stack of the recursive schema (a 500 instead of a 400), a huge one
+// would hold the server for seconds, and a bad key deep in a value would surface only as
+// the union's "Invalid input".
+export const jsonValueSchema: z.ZodType<JsonValue> = z
+  .unknown()
+  .superRefine((v, ctx) => {
+    const problem = jsonValueProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .pipe(jsonValueInner);
 
 export const formKeyPattern = /^[A-Z]{2,8}$/;
 /** Instance keys: `1`, `baseline`/`preop`, `L1`…, `FU1`… (see schemas/study). */
@@ -56,7 +145,7 @@ export const createSubjectOpSchema = z.object({
   kind: z.literal('create_subject'),
   ...common,
   siteCode: siteCodeSchema,
-  provisionalLabel: z.string().min(1).max(40),
+  provisionalLabel: storableString().min(1).max(40),
 });
 
 /** A new value for one field of one form instance. */
@@ -70,7 +159,7 @@ export const setFieldOpSchema = z.object({
   /** The server revision of this field the author last saw (0: never synced). */
   baseRev: z.number().int().min(0),
   /** Required when changing a value the server already holds (21 CFR 11.10(e)). */
-  reason: z.string().trim().max(2000).nullable(),
+  reason: storableString().trim().max(2000).nullable(),
   /** Set when this change settles a conflict the server reported (the conflict's id). */
   resolvesConflict: z.uuid().optional(),
 });
@@ -82,7 +171,7 @@ export const setInstanceStateOpSchema = z.object({
   form: z.string().regex(formKeyPattern),
   instance: z.string().regex(instanceKeyPattern),
   state: z.enum(['active', 'entered_in_error']),
-  reason: z.string().trim().max(2000).nullable(),
+  reason: storableString().trim().max(2000).nullable(),
 });
 
 /**
@@ -93,7 +182,7 @@ export const answerQueryOpSchema = z.object({
   kind: z.literal('answer_query'),
   ...common,
   queryId: z.uuid(),
-  text: z.string().trim().min(1, 'Write an answer').max(4000),
+  text: storableString().trim().min(1, 'Write an answer').max(4000),
 });
 
 export const opSchema = z.discriminatedUnion('kind', [

@@ -9,6 +9,7 @@ import type { Database } from './db/schema';
 import { HttpError } from './http/errors';
 import { securityHeaders } from './http/security-headers';
 import { serveSpa } from './http/static';
+import { rejectUnstorableText } from './http/text';
 import { issuesOf } from './http/validate';
 import { routeModules } from './routes';
 
@@ -47,7 +48,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (status >= 500) req.log.error(err);
     return reply.code(status).send({
       error: {
-        code: status === 413 ? 'payload_too_large' : (e.code ?? 'error'),
+        // A 5xx code would be the driver's (a PostgreSQL SQLSTATE): it tells a client nothing
+        // useful and an attacker which database answers.
+        code:
+          status === 413
+            ? 'payload_too_large'
+            : status >= 500
+              ? 'internal_error'
+              : (e.code ?? 'error'),
         message: status >= 500 ? 'Internal server error.' : (e.message ?? 'Request failed.'),
       },
     });
@@ -70,6 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (hasBody && !type.startsWith('application/json'))
       throw new HttpError(415, 'unsupported_media_type', 'Send JSON (application/json).');
   });
+
+  app.addHook('preValidation', rejectUnstorableText);
 
   await app.register(authPlugin, {
     db,

@@ -59,6 +59,16 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
       // Every session runs in UTC so that server time never depends on the host's zone.
       options: '-c TimeZone=UTC',
     });
+    // A connection the server loses (PostgreSQL restarted, a backend terminated, the network
+    // cut) is reported as an 'error' event on its client — idle in the pool or checked out
+    // mid-transaction. Unheard, the event is an uncaught exception that kills the whole
+    // process; heard, the query in flight fails (its request answers 500, its transaction
+    // never commits) and the pool discards the dead client.
+    const onLost = (err: Error) => {
+      console.error(`PostgreSQL connection lost: ${err.message}`);
+    };
+    pool.on('error', onLost);
+    pool.on('connect', (client) => client.on('error', onLost));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(opts.databaseUrl);
     return {

@@ -7,7 +7,8 @@ import { verifyAuditChain } from '../audit/verify';
 import { requireAction, requireUser } from '../auth/plugin';
 import { whereSubjectInScope } from '../db/scope';
 import { neutraliseCsvCell } from '../http/csv';
-import { forbidden, notFound } from '../http/errors';
+import { forbidden } from '../http/errors';
+import { subjectInScope } from '../review/subjects';
 
 const auditQuerySchema = z.object({
   subjectId: z.uuid().optional(),
@@ -61,13 +62,8 @@ export async function auditRoutes(app: FastifyInstance, { db }: AppDeps): Promis
     const q = auditQuerySchema.parse(req.query);
     if (!q.subjectId && user.scope.kind !== 'all')
       throw forbidden('view the audit trail of every site');
-    if (q.subjectId) {
-      const s = await whereSubjectInScope(
-        db.selectFrom('subjects').select('id').where('id', '=', q.subjectId),
-        user.scope,
-      ).executeTakeFirst();
-      if (!s) throw notFound('subject');
-    }
+    // Another site's subject answers like an unknown one, here and in the export.
+    if (q.subjectId) await subjectInScope(db, user, q.subjectId);
     return { entries: await query(user.scope, q) };
   });
 
@@ -78,6 +74,7 @@ export async function auditRoutes(app: FastifyInstance, { db }: AppDeps): Promis
       .parse(req.query);
     if (!q.subjectId && user.scope.kind !== 'all')
       throw forbidden('export the audit trail of every site');
+    if (q.subjectId) await subjectInScope(db, user, q.subjectId);
     const rows = await query(user.scope, q);
     const csv = Papa.unparse(
       rows

@@ -3,7 +3,7 @@ import { pullQuerySchema, pushRequestSchema } from '#schemas/sync/protocol';
 import type { AppDeps } from '../app';
 import { requireAction } from '../auth/plugin';
 import { whereSubjectInScope } from '../db/scope';
-import { faults } from '../faults';
+import { afterPushCommit, afterPushWrites } from '../faults';
 import { parseBody } from '../http/validate';
 import { pullChanges } from '../sync/pull';
 import { applyPush } from '../sync/push';
@@ -22,9 +22,10 @@ export async function syncRoutes(app: FastifyInstance, { db }: AppDeps): Promise
       deviceId: body.deviceId,
       deviceTime: body.deviceTime,
       log: req.log,
+      beforeCommit: afterPushWrites,
     });
     // Committed, not yet answered: the device will retry a batch that is already applied.
-    if (faults.killAfterPushCommit) process.kill(process.pid, 'SIGKILL');
+    afterPushCommit();
     return { results, serverTime: new Date().toISOString() };
   });
 

@@ -5,7 +5,10 @@ import { type Action, can, inScope } from '#schemas/access/roles';
 import { buildCasebook, type Casebook } from '#schemas/rules/casebook';
 import {
   type AnswerQueryOp,
+  JSON_MAX_DEPTH,
+  JSON_MAX_NODES,
   type JsonValue,
+  jsonSizeProblem,
   type Op,
   type OpResult,
   opSchema,
@@ -33,7 +36,13 @@ export interface PushContext {
   deviceTime: string | undefined;
   log?: FastifyBaseLogger;
   now?: Date;
+  /** Runs inside the transaction after every write, before COMMIT (fault injection: faults.ts). */
+  beforeCommit?: (trx: Transaction<Database>) => Promise<void>;
 }
+
+/** An op is an object of a few fields holding at most one JSON value (see jsonValueSchema). */
+const OP_MAX_DEPTH = JSON_MAX_DEPTH + 1;
+const OP_MAX_NODES = JSON_MAX_NODES + 50;
 
 /** Hash of what the device sent for an op: the same id with another payload is refused. */
 export function payloadHash(op: unknown): string {
@@ -85,11 +94,16 @@ export async function applyPush(
 
   // Parse first, outside the lock: malformed ops never reach the database.
   const parsed = rawOps.map((raw) => {
-    const r = opSchema.safeParse(raw);
     const opId =
       typeof (raw as { opId?: unknown })?.opId === 'string'
         ? String((raw as { opId: string }).opId)
         : '';
+    // Before anything recursive (the schema, the payload hash) walks it: an op nested
+    // thousands deep, even in a key the schema would drop, would exhaust the stack, and a
+    // huge one would hold the server for seconds.
+    const size = jsonSizeProblem(raw, OP_MAX_DEPTH, OP_MAX_NODES);
+    if (size) return { ok: false as const, opId, message: `op: ${size.replace('Value', 'Op')}` };
+    const r = opSchema.safeParse(raw);
     return r.success
       ? { ok: true as const, op: r.data, hash: payloadHash(raw) }
       : {
@@ -645,6 +659,7 @@ export async function applyPush(
         oc.columns(['user_id', 'device_id']).doUpdateSet({ last_push_at: serverTime }),
       )
       .execute();
+    await ctx.beforeCommit?.(trx);
     return results;
   });
 }
