@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createUserRequestSchema, loginRequestSchema, passwordProblem } from './auth';
+import {
+  createUserRequestSchema,
+  loginRequestSchema,
+  passwordProblem,
+  sitesProblem,
+  updateUserRequestSchema,
+} from './auth';
 
 describe('passwordProblem', () => {
   it.each([
@@ -45,5 +51,25 @@ describe('createUserRequestSchema', () => {
 
   it('normalises the username to lower case', () => {
     expect(createUserRequestSchema.parse({ ...base, role: 'admin' }).username).toBe('new.user');
+  });
+});
+
+describe('updateUserRequestSchema', () => {
+  it.each([
+    [{ sites: ['JP01'], reason: 'Moved to Osaka' }, []],
+    [{ active: false, reason: 'Left the study' }, []],
+    [{ reason: 'Nothing to change' }, ['']],
+    [{ sites: ['FR01'] }, ['reason']],
+    [{ sites: ['fr1'], reason: 'x' }, ['sites.0']],
+  ])('%j → issues at %j', (body, paths) => {
+    const r = updateUserRequestSchema.safeParse(body);
+    expect(r.success ? [] : r.error.issues.map((i) => i.path.join('.'))).toEqual(paths);
+  });
+
+  it('checks the sites against the role the user has', () => {
+    expect(sitesProblem('investigator', ['FR01'])).toBeUndefined();
+    expect(sitesProblem('investigator', [])).toMatch(/exactly one site/);
+    expect(sitesProblem('monitor', [])).toMatch(/at least one/);
+    expect(sitesProblem('admin', ['FR01'])).toMatch(/leave sites empty/);
   });
 });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { roleSchema, siteCodeSchema } from '../access/roles';
+import { type Role, roleSchema, siteCodeSchema } from '../access/roles';
 
 export const loginRequestSchema = z.object({
   username: z.string().trim().min(1, 'Enter your username').max(64),
@@ -106,23 +106,34 @@ export const createUserRequestSchema = z
         path: ['isPi'],
         message: 'Only an investigator can be a principal investigator.',
       });
-    if (u.role === 'investigator' && u.sites.length !== 1)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sites'],
-        message: 'An investigator belongs to exactly one site.',
-      });
-    if (u.role === 'monitor' && u.sites.length === 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sites'],
-        message: 'A monitor needs at least one assigned site.',
-      });
-    if ((u.role === 'data_manager' || u.role === 'admin') && u.sites.length > 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sites'],
-        message: 'Data managers see all sites and admins none: leave sites empty.',
-      });
+    const sites = sitesProblem(u.role, u.sites);
+    if (sites) ctx.addIssue({ code: 'custom', path: ['sites'], message: sites });
   });
 export type CreateUserRequest = z.input<typeof createUserRequestSchema>;
+
+/** Which sites a role may be linked to (crf-spec.md §1), or undefined when these fit. */
+export function sitesProblem(role: Role, sites: readonly string[]): string | undefined {
+  if (role === 'investigator' && sites.length !== 1)
+    return 'An investigator belongs to exactly one site.';
+  if (role === 'monitor' && sites.length === 0)
+    return 'A monitor needs at least one assigned site.';
+  if ((role === 'data_manager' || role === 'admin') && sites.length > 0)
+    return 'Data managers see all sites and admins none: leave sites empty.';
+  return undefined;
+}
+
+/**
+ * An administrator changes a user's sites or deactivates the account. Either takes effect
+ * on the user's next request: every session of the user is revoked, and their devices drop
+ * the data of a site they lost at the next sync. A reason is recorded in the audit trail.
+ */
+export const updateUserRequestSchema = z
+  .object({
+    sites: z.array(siteCodeSchema).max(50).optional(),
+    active: z.boolean().optional(),
+    reason: z.string().trim().min(1, 'Give a reason for the change').max(2000),
+  })
+  .refine((u) => u.sites !== undefined || u.active !== undefined, {
+    message: 'Change the sites or the active flag',
+  });
+export type UpdateUserRequest = z.input<typeof updateUserRequestSchema>;
