@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-const dbTests = ['src/server/**/*.db.test.ts', 'src/integration/**/*.db.test.ts'];
+const dbTests = [
+  'src/server/**/*.db.test.ts',
+  'src/integration/**/*.db.test.ts',
+  'src/reliability/**/*.db.test.ts',
+];
 const postgresUrl = process.env.DATABASE_URL;
 
 /**
