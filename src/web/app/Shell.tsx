@@ -55,6 +55,14 @@ export function Shell() {
                 <NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>
               </li>
             )}
+            {can(user, 'export') && (
+              <li>
+                <NavLink to="/exports">{t('nav.exports')}</NavLink>
+              </li>
+            )}
+            <li>
+              <NavLink to="/data-dictionary">{t('nav.dataDictionary')}</NavLink>
+            </li>
             {can(user, 'admin.users') && (
               <li>
                 <NavLink to="/admin">{t('nav.admin')}</NavLink>

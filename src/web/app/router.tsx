@@ -7,6 +7,8 @@ import { useSession } from '../features/auth/session';
 import { CasebookLayout } from '../features/casebook/CasebookLayout';
 import { CasebookOverview } from '../features/casebook/CasebookOverview';
 import { FormPage } from '../features/casebook/FormPage';
+import { DataDictionaryPage } from '../features/data-dictionary/DataDictionaryPage';
+import { ExportsPage } from '../features/exports/ExportsPage';
 import { SubjectListPage } from '../features/subjects/SubjectListPage';
 import { Shell } from './Shell';
 
@@ -107,6 +109,11 @@ export const router = createBrowserRouter([
             element: <RequireAction action="admin.users" />,
             children: [{ path: 'admin', element: <AdminPage /> }],
           },
+          {
+            element: <RequireAction action="export" />,
+            children: [{ path: 'exports', element: <ExportsPage /> }],
+          },
+          { path: 'data-dictionary', element: <DataDictionaryPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },
