@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { buildCasebook, type Casebook, type RawFormInstance } from '#schemas/rules/casebook';
 import { parsePath } from '#schemas/study/paths';
 import type { Database } from '../db/schema';
@@ -41,10 +41,18 @@ export async function loadStudyCasebooks(
       'fi.instance',
       'fi.state',
     ]);
+  // One row per form instance with its values as one jsonb object: a tenth of the rows of
+  // one per field, which halves the time on PGlite (400 patients: ~60 000 values).
   let valuesQuery = db
     .selectFrom('field_values as fv')
     .innerJoin('subjects', 'subjects.id', 'fv.subject_id')
-    .select(['fv.subject_id', 'fv.form', 'fv.instance', 'fv.path', 'fv.value']);
+    .select([
+      'fv.subject_id',
+      'fv.form',
+      'fv.instance',
+      sql<Record<string, unknown>>`jsonb_object_agg(fv.path, fv.value)`.as('values'),
+    ])
+    .groupBy(['fv.subject_id', 'fv.form', 'fv.instance']);
   if (sites !== undefined) {
     subjectsQuery = subjectsQuery.where('subjects.site_code', 'in', [...sites]);
     valuesQuery = valuesQuery.where('subjects.site_code', 'in', [...sites]);
@@ -80,16 +88,18 @@ export async function loadStudyCasebooks(
       inst = { form: v.form, instance: v.instance, state: 'active', values: {} };
       s.instances.set(id, inst);
     }
-    const { key, lesion } = parsePath(v.path);
-    if (lesion === undefined) inst.values[key] = v.value;
-    else {
-      const current = inst.values[key];
-      const map =
-        typeof current === 'object' && current !== null && !Array.isArray(current)
-          ? (current as Record<string, unknown>)
-          : {};
-      map[lesion] = v.value;
-      inst.values[key] = map;
+    for (const [path, value] of Object.entries(v.values)) {
+      const { key, lesion } = parsePath(path);
+      if (lesion === undefined) inst.values[key] = value;
+      else {
+        const current = inst.values[key];
+        const map =
+          typeof current === 'object' && current !== null && !Array.isArray(current)
+            ? (current as Record<string, unknown>)
+            : {};
+        map[lesion] = value;
+        inst.values[key] = map;
+      }
     }
   }
 
