@@ -60,7 +60,8 @@ export const FieldRow = memo(function FieldRow(props: FieldRowProps) {
   deps.forEach((d, i) => {
     values[d] = watched?.[i];
   });
-  if (field.showIf && !evaluateCondition(field.showIf, values, lesion)) return null;
+  if (field.showIf && !evaluateCondition(field.showIf, values, lesion))
+    return <HiddenAnswer {...props} />;
   const required =
     field.required &&
     (props.asked ?? true) &&
@@ -70,14 +71,8 @@ export const FieldRow = memo(function FieldRow(props: FieldRowProps) {
 
 const NO_WARNINGS: readonly string[] = [];
 
-function FieldControl(props: FieldRowProps & { required: boolean }) {
-  const { t } = useTranslation();
-  const tx = useTx();
-  const store = useCasebookStore();
-  const { form, instance, field, path, readOnly } = props;
-  const { field: rhf, fieldState } = useController({ name: path });
-  const status = useFieldStatus(form, instance, path);
-  const warnings = useDerived(
+function useWarnings(form: FormKey, instance: string, path: string): readonly string[] {
+  return useDerived(
     (d) => {
       const out = d.softChecks
         .filter((f) => f.form === form && f.instance === instance && f.path === path)
@@ -87,6 +82,68 @@ function FieldControl(props: FieldRowProps & { required: boolean }) {
     arraysEqual,
     `${form}|${instance}|${path}`,
   );
+}
+
+/**
+ * A field its condition no longer asks keeps its answer (branching hides, it does not
+ * delete); the answer stays visible here, with its checks, and can be cleared.
+ */
+function HiddenAnswer(props: FieldRowProps) {
+  const { t } = useTranslation();
+  const tx = useTx();
+  const store = useCasebookStore();
+  const { form, instance, field, path } = props;
+  const { field: rhf } = useController({ name: path });
+  const warnings = useWarnings(form, instance, path);
+  const value = rhf.value as unknown;
+  if (value === undefined || value === null || value === '') return null;
+  let text: string;
+  if (field.type === 'code') text = tx(codeLabel(field.codeList, String(value)));
+  else if (field.type === 'multi' && Array.isArray(value))
+    text = value.map((c) => tx(codeLabel(field.codeList, String(c)))).join(', ');
+  else text = formatInput(field, value);
+  const label = props.lesion ? `${tx(field.label)} — ${props.lesion}` : tx(field.label);
+  return (
+    <div className="field hidden-answer" data-path={path} data-hidden="true">
+      <p>
+        {t('form.hiddenAnswer', { label, value: text })}{' '}
+        {!props.readOnly && (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              rhf.onChange(null);
+              store.setField(form, instance, path, null, crypto.randomUUID());
+            }}
+          >
+            {t('form.clear')}
+            <span className="sr-only"> {label}</span>
+          </button>
+        )}
+      </p>
+      {warnings.length > 0 && (
+        <ul className="field-warning">
+          {warnings.map((w) => (
+            <li key={w}>
+              <span aria-hidden="true">⚠ </span>
+              <span className="sr-only">{t('form.softCheck')}: </span>
+              {tx(w)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function FieldControl(props: FieldRowProps & { required: boolean }) {
+  const { t } = useTranslation();
+  const tx = useTx();
+  const store = useCasebookStore();
+  const { form, instance, field, path, readOnly } = props;
+  const { field: rhf, fieldState } = useController({ name: path });
+  const status = useFieldStatus(form, instance, path);
+  const warnings = useWarnings(form, instance, path);
   const session = useRef<string | undefined>(undefined);
   const [focused, setFocused] = useState(false);
   const id = useId();
