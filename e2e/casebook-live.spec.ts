@@ -140,6 +140,14 @@ test.describe('casebook while typing', () => {
     const lesion = await cb.addLesion();
     await cb.fill('LES', LES_CDLM);
     await expect(cb.panelClass(lesion)).toHaveText('cDLM');
+    // Branching hides the baseline size but keeps it, visibly, with the soft check it fails.
+    await cb.answer('LES', 'base_ct_visible', 'no');
+    await expect(cb.field('base_ct_size_mm').getByRole('textbox')).toHaveCount(0);
+    await expect(cb.field('base_ct_size_mm')).toContainText('Size on baseline CT (mm): 12 — kept');
+    await expect(cb.field('base_ct_size_mm')).toContainText(
+      'Size on baseline CT (mm): 12 given, but Visible on baseline CT is no.',
+    );
+    await expect(cb.panelClass(lesion)).toHaveText('New or unknown');
     await expectNoAxeViolations(page);
     await cb.overview();
     await expectNoAxeViolations(page);
