@@ -7,7 +7,22 @@ import { defineConfig, devices } from '@playwright/test';
  * present; elsewhere Playwright's own browser.
  */
 const PORT = Number(process.env.E2E_PORT ?? 4310);
+const PG_PORT = PORT + 1;
+const PG_URL = process.env.DATABASE_URL || undefined;
 export const E2E_DEMO_PASSWORD = 'e2e-demo-password-2026';
+
+function serverEnv(port: number): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    STATIC_DIR: 'dist',
+    DEMO_PASSWORD: E2E_DEMO_PASSWORD,
+    SEED_DEMO: '1',
+    LOG_LEVEL: 'warn',
+    // Many tests sign in as the same demo user within a minute.
+    LOGIN_RATE_MAX: '1000',
+  };
+}
 const systemChromium = '/usr/bin/chromium';
 
 export default defineConfig({
@@ -22,7 +37,6 @@ export default defineConfig({
     ? [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]]
     : 'list',
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     ...devices['Desktop Chrome'],
@@ -38,24 +52,42 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `rm -rf data/e2e && tsx src/server/main.ts`,
-    url: `http://127.0.0.1:${PORT}/api/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DATA_DIR: 'data/e2e',
-      STATIC_DIR: 'dist',
-      DEMO_PASSWORD: E2E_DEMO_PASSWORD,
-      SEED_DEMO: '1',
-      LOG_LEVEL: 'warn',
-      // Many tests sign in as the same demo user within a minute.
-      LOGIN_RATE_MAX: '1000',
-      DATABASE_URL: '',
+  projects: [
+    { name: 'chromium', use: { baseURL: `http://127.0.0.1:${PORT}` } },
+    // Specs tagged @postgres run a second time against a server on PostgreSQL when
+    // DATABASE_URL is set (CI), so sync is proven on both databases end to end.
+    ...(PG_URL
+      ? [
+          {
+            name: 'chromium-postgres',
+            grep: /@postgres/,
+            use: { baseURL: `http://127.0.0.1:${PG_PORT}` },
+          },
+        ]
+      : []),
+  ],
+  webServer: [
+    {
+      command: `rm -rf data/e2e && tsx src/server/main.ts`,
+      url: `http://127.0.0.1:${PORT}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: { ...serverEnv(PORT), DATA_DIR: 'data/e2e', DATABASE_URL: '' },
     },
-  },
+    ...(PG_URL
+      ? [
+          {
+            command: 'tsx e2e/support/start-pg-server.ts',
+            url: `http://127.0.0.1:${PG_PORT}/api/health`,
+            reuseExistingServer: false,
+            timeout: 120_000,
+            stdout: 'ignore' as const,
+            stderr: 'pipe' as const,
+            env: { ...serverEnv(PG_PORT), DATABASE_URL: PG_URL, E2E_PG_DATABASE: 'dream_e2e' },
+          },
+        ]
+      : []),
+  ],
 });

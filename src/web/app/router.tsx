@@ -2,11 +2,13 @@ import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Link, Navigate, Outlet, useRouteError } from 'react-router';
 import { type Action, can } from '#schemas/access/roles';
 import { AdminPage } from '../features/admin/AdminPage';
+import { AuditPage } from '../features/audit/AuditPage';
 import { LoginPage } from '../features/auth/LoginPage';
 import { useSession } from '../features/auth/session';
 import { CasebookLayout } from '../features/casebook/CasebookLayout';
 import { CasebookOverview } from '../features/casebook/CasebookOverview';
 import { FormPage } from '../features/casebook/FormPage';
+import { ConflictsPage } from '../features/conflicts/ConflictsPage';
 import { DataDictionaryPage } from '../features/data-dictionary/DataDictionaryPage';
 import { ExportsPage } from '../features/exports/ExportsPage';
 import { SubjectListPage } from '../features/subjects/SubjectListPage';
@@ -88,9 +90,12 @@ export const router = createBrowserRouter([
                 element: <CasebookLayout />,
                 children: [
                   { index: true, element: <CasebookOverview /> },
+                  { path: 'audit', element: <AuditPage /> },
+                  { path: 'conflicts', element: <ConflictsPage /> },
                   { path: ':form/:instance', element: <FormPage /> },
                 ],
               },
+              { path: 'conflicts', element: <ConflictsPage /> },
             ],
           },
           {
