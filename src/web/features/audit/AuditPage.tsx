@@ -81,7 +81,7 @@ export function AuditPage() {
       {audit.data && (
         <div className="table-scroll">
           <table data-testid="audit-table">
-            <caption className="visually-hidden">{title}</caption>
+            <caption className="sr-only">{title}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('audit.when')}</th>

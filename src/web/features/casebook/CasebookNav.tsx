@@ -33,6 +33,9 @@ export function CasebookNav() {
     <nav className="casebook-nav" aria-label={t('casebook.nav')}>
       <NavLink end to={`/subjects/${subjectId}`} className="nav-overview">
         {t('casebook.overview')}
+      </NavLink>{' '}
+      <NavLink to={`/subjects/${subjectId}/audit`} className="nav-audit">
+        {t('audit.subjectTitle')}
       </NavLink>
       <ol className="nav-list nav-events">
         {nav.map((e) => (

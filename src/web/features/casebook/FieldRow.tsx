@@ -275,6 +275,15 @@ function FieldControl(props: FieldRowProps & { required: boolean }) {
           <Link to={`/subjects/${store.subjectId}/conflicts`}>{t('conflicts.open')}</Link>
         </p>
       )}
+      {status.synced && (
+        <Link
+          className="field-history"
+          to={`/subjects/${store.subjectId}/audit?${new URLSearchParams({ form, instance, path })}`}
+          aria-label={t('audit.historyOf', { field: label })}
+        >
+          {t('audit.history')}
+        </Link>
+      )}
       {status.unsent && !status.rejected && !ids.reason && (
         <span className="unsynced-dot" title={t('form.unsynced')}>
           <span className="sr-only">{t('form.unsynced')}</span>
