@@ -232,7 +232,7 @@ test.describe('sync between browsers @postgres', () => {
     // The server ends the session (idle timeout, revocation) while the device is offline.
     const cookies = await d.context.cookies();
     const killer = await playwright.request.newContext({
-      baseURL: test.info().project.use.baseURL,
+      baseURL: baseURL(),
       storageState: { cookies, origins: [] },
     });
     expect((await killer.post('/api/auth/logout', { data: {} })).status()).toBe(204);
