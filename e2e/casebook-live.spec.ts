@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Request, test } from '@playwright/test';
 import { expectNoAxeViolations, signIn, USERS } from './support/app';
 import { CasebookPage } from './support/casebook';
 import { LES_CDLM } from './support/casebook-data';
@@ -6,7 +6,6 @@ import { LES_CDLM } from './support/casebook-data';
 test.describe('casebook while typing', () => {
   test('switching one MRI sequence of a cDLM to visible makes it a non-cDLM by the next frame, with no request', async ({
     page,
-    context,
   }) => {
     await signIn(page, USERS.investigator);
     const cb = new CasebookPage(page);
@@ -14,11 +13,16 @@ test.describe('casebook while typing', () => {
     const lesion = await cb.addLesion();
     await cb.fill('LES', LES_CDLM);
     await expect(cb.panelClass(lesion)).toHaveText('cDLM');
+    // Online and idle: everything entered so far has reached the server.
+    await expect(page.getByTestId('pending-count')).toHaveText('All changes synced', {
+      timeout: 30_000,
+    });
 
-    // Offline, the sync engine is quiet: any request now would come from the panel.
-    await context.setOffline(true);
-    const requests: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
+    // Every request the page makes, with the browser's own start time.
+    const requests: { url: string; start: number }[] = [];
+    const record = (r: Request) => requests.push({ url: r.url(), start: r.timing().startTime });
+    page.on('requestfinished', record);
+    page.on('requestfailed', record);
     const t2Visible = cb.field('preop_t2').getByRole('radio', { name: 'Visible', exact: true });
     await t2Visible.focus();
     const seen = await page.evaluate(
@@ -29,18 +33,27 @@ test.describe('casebook while typing', () => {
             `[data-testid="derived-panel"] tr[data-lesion="${lesion}"] td[data-col="class"]`,
           );
         const before = cell()?.textContent;
+        const clickedAt = performance.timeOrigin + performance.now();
         radio.click();
         await new Promise((r) => requestAnimationFrame(() => r(undefined)));
-        return { before, after: cell()?.textContent };
+        const frameAt = performance.timeOrigin + performance.now();
+        return { before, after: cell()?.textContent, clickedAt, frameAt };
       },
       { lesion },
     );
-    expect(seen).toEqual({ before: 'cDLM', after: 'Non-cDLM (visible on T2)' });
+    expect({ before: seen.before, after: seen.after }).toEqual({
+      before: 'cDLM',
+      after: 'Non-cDLM (visible on T2)',
+    });
     await expect(page.getByTestId('live-class')).toHaveText(
       `Lesion ${lesion}: Non-cDLM (visible on T2)`,
     );
-    expect(requests).toEqual([]);
-    await context.setOffline(false);
+    // The change is then autosaved and synced like any other (≥ 150 ms later): wait until
+    // that push is recorded (so the recording works), then check nothing started before
+    // the frame that showed the new class.
+    await expect.poll(() => requests.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    const during = requests.filter((r) => r.start >= seen.clickedAt && r.start <= seen.frameAt);
+    expect(during).toEqual([]);
   });
 
   test('segment VII by click and a segment by keyboard alone are set, and their markers drawn', async ({

@@ -16,7 +16,8 @@ test.describe('offline casebook', () => {
     page,
     context,
   }) => {
-    test.setTimeout(150_000);
+    // About a minute on an idle two-core machine; generous for a loaded one.
+    test.setTimeout(240_000);
     await signIn(page, USERS.investigator);
     await waitForServiceWorker(page);
     await context.setOffline(true);

@@ -107,9 +107,7 @@ export class CasebookPage {
         if (field.codeList.items.length <= 5)
           await box
             .getByRole('radio', { name: codeText(field, String(value)), exact: true })
-            // No stability wait (two animation frames per answer on a loaded machine): the
-            // tests compare every answer on screen afterwards, so a missed click fails them.
-            .click({ force: true });
+            .click();
         else await box.getByRole('combobox').selectOption(String(value));
         return;
       case 'multi':
