@@ -299,6 +299,39 @@ describe('ODM export streaming', () => {
   });
 });
 
+describe('e-signatures', () => {
+  it("a PI's signature in force is in the export, with its meaning as a SignatureDef; a voided one is not", async () => {
+    const subjectId = study.subjects.get('JP01-002')!;
+    const signed = await t.call('POST', '/api/signatures', {
+      cookie: cookies.jp01!,
+      body: {
+        subjectId,
+        password: 'correct horse battery staple',
+        meaning: 'I approve this casebook',
+      },
+    });
+    expect(signed.statusCode, signed.body).toBeLessThan(300);
+    for (const type of ['snapshot', 'transactional'] as const) {
+      const { xml } = await download('jp01', type);
+      expect((await validateOdm(xml)).errors).toEqual([]);
+      const doc = parseXml(xml);
+      const withSignature = all(doc, 'SubjectData').filter((s) => all(s, 'Signature').length > 0);
+      expect(withSignature.map((s) => s.attrs?.SubjectKey)).toEqual(['JP01-002']);
+      const sig = all(withSignature[0]!, 'Signature')[0]!;
+      expect(all(sig, 'UserRef')[0]?.attrs?.UserOID).toBe('USR.inv.jp01');
+      expect(all(sig, 'LocationRef')[0]?.attrs?.LocationOID).toBe('LOC.JP01');
+      expect(all(doc, 'SignatureDef').map((d) => text(d, 'Meaning'))).toEqual([
+        'I approve this casebook',
+      ]);
+    }
+    // A change after signing voids the signature: it leaves the export.
+    await study.writer.set(u.jp01!.id, subjectId, 'REG', '1', { age_years: 70 }, 'Corrected age');
+    const after = parseXml((await download('jp01', 'snapshot')).xml);
+    expect(all(after, 'Signature')).toEqual([]);
+    expect(all(after, 'SignatureDef')).toEqual([]);
+  });
+});
+
 describe('the data dictionary CSV', () => {
   it('is served to anyone signed in, with a BOM for Excel', async () => {
     const res = await t.call('GET', '/api/data-dictionary.csv', { cookie: cookies.admin! });
