@@ -1,16 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
-const dbTests = [
-  'src/server/**/*.db.test.ts',
-  'src/integration/**/*.db.test.ts',
-  'src/reliability/**/*.db.test.ts',
-];
+const dbTests = ['src/server/**/*.db.test.ts', 'src/integration/**/*.db.test.ts'];
+/** docs/reliability.md: short form in `npm test`, full form with RELIABILITY=full. */
+const reliabilityTests = ['src/reliability/**/*.db.test.ts'];
 const postgresUrl = process.env.DATABASE_URL;
 
 /**
  * - unit: pure rules, the offline store on fake-indexeddb, server code without a database.
  * - db-pglite / db-pg: the same integration files against embedded PGlite and, when
  *   DATABASE_URL is set, a real PostgreSQL server.
+ * - reliability-pglite / reliability-pg: the reliability suite (docs/reliability.md), short
+ *   in `npm test`, full with RELIABILITY=full (`npm run test:reliability`).
  * - smoke: starts the real server process (`npm start`'s entry) after a build.
  */
 export default defineConfig({
@@ -21,7 +21,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['schemas/**/*.test.ts', 'src/**/*.test.ts', 'tools/**/*.test.ts'],
-          exclude: [...dbTests, 'src/**/*.smoke.test.ts', '**/node_modules/**'],
+          exclude: [
+            ...dbTests,
+            ...reliabilityTests,
+            'src/**/*.smoke.test.ts',
+            '**/node_modules/**',
+          ],
           environment: 'node',
         },
       },
@@ -45,6 +50,30 @@ export default defineConfig({
                 env: { TEST_DB: 'postgres', DATABASE_URL: postgresUrl },
                 testTimeout: 30_000,
                 hookTimeout: 60_000,
+              },
+            },
+          ]
+        : []),
+      {
+        extends: true,
+        test: {
+          name: 'reliability-pglite',
+          include: reliabilityTests,
+          env: { TEST_DB: 'pglite' },
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      ...(postgresUrl
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'reliability-pg',
+                include: reliabilityTests,
+                env: { TEST_DB: 'postgres', DATABASE_URL: postgresUrl },
+                testTimeout: 120_000,
+                hookTimeout: 300_000,
               },
             },
           ]

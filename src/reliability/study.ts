@@ -1,5 +1,7 @@
+import type { Kysely } from 'kysely';
 import { openDatabase } from '../server/db/connection';
 import { migrateToLatest } from '../server/db/migrate';
+import type { Database } from '../server/db/schema';
 import { seedDemoCohort } from '../server/seed/cohort';
 import { seedDemoAccounts } from '../server/seed/demo-accounts';
 
@@ -12,13 +14,14 @@ export const PASSWORD = 'reliability-password-1';
  */
 export async function prepareStudy(
   where: { dataDir?: string | undefined; databaseUrl?: string | undefined },
-  opts: { cohort: boolean },
+  opts: { cohort: boolean; andThen?: (db: Kysely<Database>) => Promise<void> },
 ): Promise<{ cohortOps: number }> {
   const h = await openDatabase(where);
   try {
     await migrateToLatest(h.db);
     await seedDemoAccounts(h.db, PASSWORD);
     const cohort = opts.cohort ? await seedDemoCohort(h.db) : undefined;
+    await opts.andThen?.(h.db);
     return { cohortOps: cohort?.ops ?? 0 };
   } finally {
     await h.close();
