@@ -87,7 +87,7 @@ export function cellLabel(field: AnyField, value: unknown): string {
   return '';
 }
 
-function describe(field: AnyField): string {
+function fieldDescription(field: AnyField): string {
   return `${field.label}${field.unit ? ` (${field.unit})` : ''}`;
 }
 
@@ -106,7 +106,7 @@ export function fieldColumns(field: AnyField): CsvColumn<WideRow>[] {
       return [
         {
           name: k,
-          description: `${describe(field)}: code`,
+          description: `${fieldDescription(field)}: code`,
           value: (r) => cellValue(field, raw(r)),
         },
         {
@@ -119,7 +119,7 @@ export function fieldColumns(field: AnyField): CsvColumn<WideRow>[] {
       return [
         {
           name: k,
-          description: `${describe(field)}: codes, comma-separated`,
+          description: `${fieldDescription(field)}: codes, comma-separated`,
           value: (r) => cellValue(field, raw(r)),
         },
         {
@@ -150,7 +150,7 @@ export function fieldColumns(field: AnyField): CsvColumn<WideRow>[] {
       return [
         {
           name: k,
-          description: `${describe(field)}: whole numbers, comma-separated`,
+          description: `${fieldDescription(field)}: whole numbers, comma-separated`,
           value: (r) => cellValue(field, raw(r)),
         },
       ];
@@ -158,7 +158,7 @@ export function fieldColumns(field: AnyField): CsvColumn<WideRow>[] {
       return [
         {
           name: k,
-          description: `${describe(field)}${field.type === 'date' ? ': date (YYYY-MM-DD)' : ''}`,
+          description: `${fieldDescription(field)}${field.type === 'date' ? ': date (YYYY-MM-DD)' : ''}`,
           value: (r) => cellValue(field, raw(r)),
         },
       ];
