@@ -47,7 +47,11 @@ export interface FormRow {
   subjectId: string;
   form: string;
   instance: string;
-  /** Field values that passed their hard checks, by path (`key` or `key.L3`). */
+  /**
+   * Field values that passed their hard checks, by field key — the form's own values object;
+   * per-lesion answers are nested maps (`site_recurrence: { L3: 'no' }`), addressed by the
+   * path `site_recurrence.L3` in ops, drafts and revs.
+   */
   values: Record<string, JsonValue>;
   /** Field inputs that failed a hard check, by path. */
   drafts: Record<string, DraftValue>;
