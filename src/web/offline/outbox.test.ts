@@ -1,11 +1,14 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { answerQueryOpSchema } from '#schemas/sync/protocol';
 import { DreamDb, type OutboxRow } from './db';
 import {
+  answerQueryRow,
   countPendingFor,
   giveReason,
   pendingCountFor,
   planFieldOp,
+  queryTarget,
   setFieldRow,
   writeFieldOp,
 } from './outbox';
@@ -143,5 +146,57 @@ describe('pendingCountFor', () => {
     } finally {
       sub.unsubscribe();
     }
+  });
+});
+
+describe('answerQueryRow', () => {
+  const QUERY = crypto.randomUUID();
+  const answer = (text: string) => ({ subjectId: SUBJECT, queryId: QUERY, text });
+
+  it('builds an answer_query op the server accepts, pending, with the text trimmed', () => {
+    const now = new Date('2026-03-01T09:30:00Z');
+    const r = answerQueryRow(ME, answer('  Entered from the chart: 9 cycles. '), now);
+    expect(answerQueryOpSchema.parse(r.op)).toEqual(r.op);
+    expect(r).toMatchObject({
+      state: 'pending',
+      subjectId: SUBJECT,
+      target: queryTarget(SUBJECT, QUERY),
+      createdAt: now.toISOString(),
+      op: {
+        kind: 'answer_query',
+        queryId: QUERY,
+        text: 'Entered from the chart: 9 cycles.',
+        authorId: ME.authorId,
+        deviceId: ME.deviceId,
+      },
+    });
+    expect(r.opId).toBe(r.op.opId);
+  });
+
+  it('refuses an empty answer', () => {
+    expect(() => answerQueryRow(ME, answer('   '))).toThrow('Write an answer');
+  });
+
+  it('gives every answer its own op (two answers are two messages) and counts them as unsynced', async () => {
+    const db = newDb();
+    const a = answerQueryRow(ME, answer('First'));
+    const b = answerQueryRow(ME, answer('Second'));
+    expect(a.opId).not.toBe(b.opId);
+    await db.outbox.bulkAdd([a, b]);
+    expect(await db.outbox.where('target').equals(queryTarget(SUBJECT, QUERY)).count()).toBe(2);
+    expect(await countPendingFor(ME.authorId, db)).toBe(2);
+  });
+
+  it('is left alone by the field coalescing and by reasons for change', async () => {
+    const db = newDb();
+    const seq = (await db.outbox.add(answerQueryRow(ME, answer('Checked')))) as number;
+    const stored = { ...(await db.outbox.get(seq))!, state: 'needs_reason' as const };
+    expect(planFieldOp([stored], { synced: false, editSession: 'x' })).toEqual({
+      replace: [],
+      reason: null,
+    });
+    await db.outbox.put(stored);
+    await giveReason(db, [seq], 'Transcription error');
+    expect((await db.outbox.get(seq))?.op).not.toHaveProperty('reason');
   });
 });

@@ -40,6 +40,9 @@ export const instanceStateTarget = (subjectId: string, form: string, instance: s
 
 export const subjectTarget = (subjectId: string) => `${subjectId}|#subject`;
 
+/** The target of an answer to a data query (never coalesced: every answer is a message). */
+export const queryTarget = (subjectId: string, queryId: string) => `${subjectId}|#query|${queryId}`;
+
 function common(author: OpAuthor, subjectId: string, now: Date) {
   return {
     opId: crypto.randomUUID(),
@@ -137,6 +140,27 @@ export function instanceStateRow(
     'pending',
     now,
   );
+}
+
+/**
+ * A site's answer to a data query, written like any other change: offline too, sent with
+ * the next push (the op id becomes the message id on the server). A correction of the value
+ * travels separately, as an ordinary field change with its reason.
+ */
+export function answerQueryRow(
+  author: OpAuthor,
+  answer: { subjectId: string; queryId: string; text: string },
+  now = new Date(),
+): OutboxRow {
+  const text = answer.text.trim();
+  if (!text) throw new Error('Write an answer');
+  const op: Op = {
+    kind: 'answer_query',
+    ...common(author, answer.subjectId, now),
+    queryId: answer.queryId,
+    text,
+  };
+  return row(op, queryTarget(answer.subjectId, answer.queryId), 'pending', now);
 }
 
 export interface OpPlan {
