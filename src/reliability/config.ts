@@ -20,7 +20,7 @@ export const sizes = {
   /** … every this many ms of uptime. */
   killEveryMs: num('RELIABILITY_KILL_EVERY_MS', 4_000, 5_000),
   /** The server also kills itself after every k-th push commit in the kill run. */
-  killAfterCommitEvery: num('RELIABILITY_KILL_AFTER_COMMIT_EVERY', 12, 40),
+  killAfterCommitEvery: num('RELIABILITY_KILL_AFTER_COMMIT_EVERY', 25, 40),
   /** fast-check runs of each push fuzz property. */
   fuzzRuns: num('RELIABILITY_FUZZ_RUNS', 60, 1_000),
 };
