@@ -412,6 +412,13 @@ describe('hostile text', () => {
   });
 
   it('NUL and lone surrogates are refused with a clear 400 — per op in a push, per request elsewhere — never a 500', async () => {
+    await refused(
+      f.set(subjectId, 'CHEMO', '1', 'first_regimen_other', 'FOLFOX\u0000', {
+        reason: 'x',
+      }) as never,
+      400,
+      /NUL character/,
+    );
     await refused({ ...valid(), path: 'kras', value: 'wild\u0000type' }, 400, /NUL character/);
     await refused(
       { ...f.set(subjectId, 'CHEMO', '1', 'first_regimen_other', 'half \uD83D') },
