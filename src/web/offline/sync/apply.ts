@@ -26,13 +26,6 @@ function emptyForm(subjectId: string, form: string, instance: string): FormRow {
   };
 }
 
-/** The outbox targets (field paths) that still hold local work not accepted by the server. */
-async function localTargets(db: DreamDb, targets: string[]): Promise<Set<string>> {
-  if (targets.length === 0) return new Set();
-  const rows = await db.outbox.where('target').anyOf(targets).toArray();
-  return new Set(rows.map((r) => r.target));
-}
-
 /**
  * Applies the server's answers to a pushed batch:
  * - applied / duplicate: the op leaves the outbox; the field remembers the server revision;
@@ -49,7 +42,7 @@ export async function applyPushResults(
 ): Promise<{ applied: number; conflicts: number; rejected: number }> {
   const byId = new Map(results.map((r) => [r.opId, r]));
   const counts = { applied: 0, conflicts: 0, rejected: 0 };
-  await db.transaction('rw', [db.outbox, db.forms, db.subjects, db.conflicts], async () => {
+  await db.transaction('rw!', [db.outbox, db.forms, db.subjects, db.conflicts], async () => {
     for (const row of batch) {
       const r = byId.get(row.opId);
       if (!r || row.seq === undefined) continue;
@@ -122,46 +115,56 @@ export async function applyPullPage(
   let dropped = 0;
   const review = [db.queries, db.queryMessages, db.sdv, db.signatures, db.locks];
   await db.transaction(
-    'rw',
+    'rw!',
     [db.subjects, db.forms, db.outbox, db.conflicts, db.meta, ...review],
     async () => {
-      for (const s of page.subjects) {
-        const existing = await db.subjects.get(s.id);
-        await db.subjects.put({
-          id: s.id,
-          siteCode: s.siteCode,
-          label: s.label,
-          provisionalLabel: existing?.provisionalLabel ?? s.provisionalLabel,
-          createdAt: existing?.createdAt ?? s.createdAt,
-          createdBy: s.createdBy,
-        });
-      }
+      // Every read up front in bulk, then plain synchronous work, then bulk writes. Awaiting
+      // our own async helpers (resolved native promises) inside the scope can make Dexie lose
+      // the transaction zone under load, and the transaction commits early
+      // (PrematureCommitError): only Dexie promises are awaited here.
+      const existingSubjects = page.subjects.length
+        ? await db.subjects.bulkGet(page.subjects.map((s) => s.id))
+        : [];
+      if (page.subjects.length)
+        await db.subjects.bulkPut(
+          page.subjects.map((s, i) => ({
+            id: s.id,
+            siteCode: s.siteCode,
+            label: s.label,
+            provisionalLabel: existingSubjects[i]?.provisionalLabel ?? s.provisionalLabel,
+            createdAt: existingSubjects[i]?.createdAt ?? s.createdAt,
+            createdBy: s.createdBy,
+          })),
+        );
+      const formKey = (x: { subjectId: string; form: string; instance: string }) =>
+        `${x.subjectId}|${x.form}|${x.instance}`;
+      const wanted = new Map<string, [string, string, string]>();
+      for (const x of [...page.instances, ...page.fields])
+        wanted.set(formKey(x), [x.subjectId, x.form, x.instance]);
+      const keys = [...wanted.values()];
+      const stored = keys.length ? await db.forms.bulkGet(keys) : [];
       const forms = new Map<string, FormRow>();
-      const formOf = async (subjectId: string, form: string, instance: string) => {
-        const k = `${subjectId}|${form}|${instance}`;
-        let row = forms.get(k);
-        if (!row) {
-          row =
-            (await db.forms.get([subjectId, form, instance])) ??
-            emptyForm(subjectId, form, instance);
-          forms.set(k, row);
-        }
-        return row;
-      };
+      keys.forEach(([subjectId, form, instance], i) => {
+        forms.set(
+          `${subjectId}|${form}|${instance}`,
+          stored[i] ?? emptyForm(subjectId, form, instance),
+        );
+      });
       for (const i of page.instances) {
-        const row = await formOf(i.subjectId, i.form, i.instance);
-        forms.set(`${i.subjectId}|${i.form}|${i.instance}`, { ...row, state: i.state });
+        const row = forms.get(formKey(i))!;
+        forms.set(formKey(i), { ...row, state: i.state });
       }
-      const local = await localTargets(
-        db,
-        page.fields.map((f) => targetOf(f.subjectId, f.form, f.instance, f.path)),
-      );
+      const targets = page.fields.map((f) => targetOf(f.subjectId, f.form, f.instance, f.path));
+      const localRows = targets.length
+        ? await db.outbox.where('target').anyOf(targets).toArray()
+        : [];
+      const local = new Set(localRows.map((r) => r.target));
       for (const f of page.fields) {
         if (local.has(targetOf(f.subjectId, f.form, f.instance, f.path))) continue;
-        const row = await formOf(f.subjectId, f.form, f.instance);
+        const row = forms.get(formKey(f))!;
         const drafts = { ...row.drafts };
         delete drafts[f.path];
-        forms.set(`${f.subjectId}|${f.form}|${f.instance}`, {
+        forms.set(formKey(f), {
           ...row,
           values: setAtPath(row.values, f.path, f.value),
           drafts,
