@@ -315,20 +315,28 @@ describe.skipIf(TEST_DB !== 'postgres')('append-only at the database (PostgreSQL
     await admin.query(`CREATE ROLE ${app} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
     await admin.query(`CREATE DATABASE ${dbName} OWNER ${owner}`);
     const results: Record<string, string> = {};
+    const open: { end(): Promise<unknown> }[] = [];
+    /** A client of this test's database, closed (or dropped with it) whatever happens. */
+    const client = async (role: string) => {
+      const c = new pg.Client({ connectionString: as(role) });
+      c.on('error', () => undefined); // DROP DATABASE … WITH (FORCE) ends it after a failure
+      await c.connect();
+      open.push(c);
+      return c;
+    };
     try {
       // The owner runs the migrations and owns every table; the application role gets only
       // what it needs: rows it can add to the audit log, none it can change.
       const own = await openDatabase({ databaseUrl: as(owner), poolSize: 1 });
+      open.push({ end: () => own.close() });
       await migrateToLatest(own.db);
-      const ownerClient = new pg.Client({ connectionString: as(owner) });
-      await ownerClient.connect();
+      const ownerClient = await client(owner);
       await ownerClient.query(
         `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app}`,
       );
       await ownerClient.query(`REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM ${app}`);
       await ownerClient.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${app}`);
-      const appClient = new pg.Client({ connectionString: as(app) });
-      await appClient.connect();
+      const appClient = await client(app);
       await appClient.query(
         `INSERT INTO sites (code, name, country, timezone) VALUES ('FR01', 'x', 'FR', 'UTC')`,
       );
@@ -363,10 +371,8 @@ describe.skipIf(TEST_DB !== 'postgres')('append-only at the database (PostgreSQL
         ),
       ).toBe('succeeded');
       await ownerClient.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_delete');
-      await appClient.end();
-      await ownerClient.end();
-      await own.close();
     } finally {
+      for (const c of open) await c.end().catch(() => undefined);
       await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       await admin.query(`DROP ROLE IF EXISTS ${app}`);
       await admin.query(`DROP ROLE IF EXISTS ${owner}`);
