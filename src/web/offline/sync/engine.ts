@@ -196,17 +196,7 @@ export class SyncEngine {
       if (err instanceof NetworkError) this.set({ phase: 'offline', lastError: undefined });
       else if (err instanceof ApiError && err.status === 401)
         this.set({ phase: 'unauthorized', lastError: err.message });
-      else {
-        console.error(
-          'SYNCERR',
-          this.state.phase,
-          (err as Error).name,
-          String(err),
-          (err as { inner?: unknown }).inner,
-          new Error().stack,
-        );
-        this.set({ phase: 'error', lastError: (err as Error).message });
-      }
+      else this.set({ phase: 'error', lastError: (err as Error).message });
     }
   }
 
