@@ -262,6 +262,9 @@ describe('load', () => {
       const report = await withServerDb((db) => checkServer(db, generated, deviceIds));
       const compared = await expectConsistent(ds, report);
       expect(sup.timedKills).toBe(sizes.timedKills);
+      expect(sup.restarts, 'every death was followed by a restart').toBe(
+        sup.timedKills + sup.selfKills,
+      );
       recordFigures('load-kill', {
         seed: SEED + 1,
         devices: sizes.devices,

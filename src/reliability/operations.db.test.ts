@@ -111,7 +111,8 @@ describe('backup and restore', () => {
     expect(facts(r.out)).toEqual(facts(b.out));
     expect(facts(r.out)).toHaveLength(2);
     const counts = JSON.parse(facts(r.out)[0]!.slice('Rows: '.length)) as Record<string, number>;
-    expect(counts).toMatchObject({ conflicts: 1, queries: 1 });
+    expect(counts.conflicts).toBeGreaterThanOrEqual(1);
+    expect(counts.queries).toBeGreaterThanOrEqual(1);
     expect(counts.audit_log).toBeGreaterThan(4);
     expect(facts(r.out)[1]).toMatch(/^Audit chain: intact, \d+ rows, head #\d+ [0-9a-f]{64}$/);
     figures.restored = { ...counts, auditHead: facts(r.out)[1] };

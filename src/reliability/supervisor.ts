@@ -83,6 +83,7 @@ export class Supervisor {
   private onExit(proc: ServerProcess): void {
     this.past += proc.output();
     if (this.proc !== proc || this.stopping) return;
+    clearTimeout(this.killTimer);
     if (!this.killedByUs.has(proc)) this.selfKills++;
     this.restarts++;
     this.restarting = this.start().finally(() => {
@@ -104,7 +105,8 @@ export class Supervisor {
     if (this.killsLeft <= 0 || this.stopping) return;
     const proc = this.proc;
     this.killTimer = setTimeout(() => {
-      if (!proc || proc !== this.proc || this.stopping || this.killsLeft <= 0) return;
+      const alive = proc?.proc.exitCode === null && proc.proc.signalCode === null;
+      if (!proc || !alive || proc !== this.proc || this.stopping || this.killsLeft <= 0) return;
       this.killsLeft--;
       this.timedKills++;
       this.killedByUs.add(proc);
