@@ -50,10 +50,28 @@ export function Shell() {
                 <NavLink to="/subjects">{t('nav.subjects')}</NavLink>
               </li>
             )}
+            {can(user, 'clinical.read') && (
+              <li>
+                <NavLink to="/queries">{t('nav.queries')}</NavLink>
+              </li>
+            )}
             {can(user, 'dashboard.view') && (
               <li>
                 <NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>
               </li>
+            )}
+            {can(user, 'query.raise') && (
+              <>
+                <li>
+                  <NavLink to="/reports/missing">{t('nav.missingReport')}</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/sdv">{t('nav.sdv')}</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/reports/currency">{t('nav.currency')}</NavLink>
+                </li>
+              </>
             )}
             {can(user, 'export') && (
               <li>

@@ -11,6 +11,11 @@ import { FormPage } from '../features/casebook/FormPage';
 import { ConflictsPage } from '../features/conflicts/ConflictsPage';
 import { DataDictionaryPage } from '../features/data-dictionary/DataDictionaryPage';
 import { ExportsPage } from '../features/exports/ExportsPage';
+import { QueriesPage } from '../features/queries/QueriesPage';
+import { QueryThreadPage } from '../features/queries/QueryThreadPage';
+import { CurrencyPage } from '../features/reports/CurrencyPage';
+import { MissingReportPage } from '../features/reports/MissingReportPage';
+import { SdvPage } from '../features/sdv/SdvPage';
 import { SubjectListPage } from '../features/subjects/SubjectListPage';
 import { Shell } from './Shell';
 
@@ -96,6 +101,17 @@ export const router = createBrowserRouter([
                 ],
               },
               { path: 'conflicts', element: <ConflictsPage /> },
+              { path: 'queries', element: <QueriesPage /> },
+              { path: 'queries/:queryId', element: <QueryThreadPage /> },
+            ],
+          },
+          {
+            // Data managers and monitors: the review reports (computed by the server).
+            element: <RequireAction action="query.raise" />,
+            children: [
+              { path: 'reports/missing', element: <MissingReportPage /> },
+              { path: 'reports/currency', element: <CurrencyPage /> },
+              { path: 'sdv', element: <SdvPage /> },
             ],
           },
           {

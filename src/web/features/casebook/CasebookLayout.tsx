@@ -8,6 +8,7 @@ import { db, deviceId } from '../../offline/db';
 import { browserJournalEnv } from '../../offline/journal';
 import { subjectLabel } from '../../offline/repo';
 import { useCurrentUser } from '../auth/session';
+import { ReviewProvider } from '../review/ReviewProvider';
 import { CasebookNav } from './CasebookNav';
 import { CasebookStoreProvider, useStoreSelector } from './store-context';
 
@@ -74,7 +75,9 @@ export function CasebookLayout() {
     );
   return (
     <CasebookStoreProvider store={store}>
-      <CasebookFrame />
+      <ReviewProvider subjectId={subjectId}>
+        <CasebookFrame />
+      </ReviewProvider>
     </CasebookStoreProvider>
   );
 }

@@ -4,6 +4,11 @@ import { Link, useNavigate } from 'react-router';
 import { LiverTemplate } from '../../components/LiverTemplate';
 import type { Marker } from '../../components/liver-geometry';
 import { FormStatusBadge } from '../../components/StatusBadge';
+import { LockBanner, LockControls } from '../review/LockControls';
+import { useLock } from '../review/ReviewProvider';
+import { ReviewQueries } from '../review/ReviewQueries';
+import { SdvControls } from '../review/SdvControls';
+import { SignaturePanel } from '../review/SignaturePanel';
 import { useCanWrite } from './CasebookLayout';
 import { DerivedPanel, useClassText } from './DerivedPanel';
 import { formPath, type Management, pathAvailability } from './model';
@@ -22,6 +27,8 @@ export function CasebookOverview() {
   const titleId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
   const label = useStoreSelector((s) => s.subject?.label ?? s.subject?.provisionalLabel ?? '');
+  const siteCode = useStoreSelector((s) => s.subject?.siteCode ?? '');
+  const lock = useLock();
   useEffect(() => {
     heading.current?.focus();
   }, []);
@@ -31,9 +38,14 @@ export function CasebookOverview() {
         <h1 id={titleId} ref={heading} tabIndex={-1}>
           {t('casebook.title', { label })}
         </h1>
+        <LockBanner lock={lock} what={t('casebook.title', { label })} />
         <Lesions />
         <Visits />
         <OverviewMap />
+        <SignaturePanel siteCode={siteCode} />
+        <ReviewQueries what={t('casebook.title', { label })} />
+        <SdvControls />
+        <LockControls what={t('casebook.title', { label })} />
       </div>
       <DerivedPanel />
     </div>
@@ -47,6 +59,7 @@ function Lesions() {
   const canWrite = useCanWrite();
   const id = useId();
   const structure = useStructure();
+  const locked = useLock('LES') !== undefined;
   const [error, setError] = useState<string | undefined>();
   const lesions = structure.lesionKeys.filter((l) =>
     structure.instances.some((i) => i.form === 'LES' && i.instance === l),
@@ -90,7 +103,7 @@ function Lesions() {
           </tbody>
         </table>
       )}
-      {canWrite && (
+      {canWrite && !locked && (
         <button type="button" className="primary" onClick={() => void add()}>
           {t('lesions.add')}
         </button>
@@ -179,6 +192,7 @@ function Visits() {
   const canWrite = useCanWrite();
   const id = useId();
   const structure = useStructure();
+  const locked = useLock('FU') !== undefined;
   const [error, setError] = useState<string | undefined>();
   const months = useDerived(
     (d) => d.casebook.FU.map((v) => [v.instance, v.values.visit_month ?? null] as const),
@@ -216,7 +230,7 @@ function Visits() {
           })}
         </ul>
       )}
-      {canWrite && (
+      {canWrite && !locked && (
         <button type="button" onClick={() => void add()}>
           {t('visits.add')}
         </button>

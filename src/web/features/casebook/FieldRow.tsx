@@ -20,6 +20,7 @@ import { ReasonForChange } from '../../components/fields/ReasonForChange';
 import { LiverTemplate } from '../../components/LiverTemplate';
 import type { Marker } from '../../components/liver-geometry';
 import { useTx } from '../../i18n/tx';
+import { FieldReview } from '../review/FieldReview';
 import {
   arraysEqual,
   jsonEqual,
@@ -289,6 +290,13 @@ function FieldControl(props: FieldRowProps & { required: boolean }) {
           <span className="sr-only">{t('form.unsynced')}</span>
         </span>
       )}
+      <FieldReview
+        form={form}
+        instance={instance}
+        path={path}
+        label={label}
+        synced={status.synced}
+      />
     </div>
   );
 }
@@ -394,6 +402,7 @@ function ReadOnlyField(props: FieldRowProps & { label: string; value: unknown })
   const { t } = useTranslation();
   const tx = useTx();
   const { field, value } = props;
+  const status = useFieldStatus(props.form, props.instance, props.path);
   let text: string;
   if (value === undefined || value === null || value === '') text = t('form.notAnsweredShort');
   else if (field.type === 'code') text = tx(codeLabel(field.codeList, String(value)));
@@ -414,6 +423,13 @@ function ReadOnlyField(props: FieldRowProps & { label: string; value: unknown })
         {text}
         {text !== t('form.notAnsweredShort') && unit}
       </span>
+      <FieldReview
+        form={props.form}
+        instance={props.instance}
+        path={props.path}
+        label={props.label}
+        synced={status.synced}
+      />
     </div>
   );
 }

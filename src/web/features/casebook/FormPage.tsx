@@ -6,6 +6,10 @@ import { isLesionKey, isValidInstanceKey } from '#schemas/study/instances';
 import { type FormKey, isFormKey } from '#schemas/study/keys';
 import { FormStatusBadge } from '../../components/StatusBadge';
 import { useTx } from '../../i18n/tx';
+import { LockBanner, LockControls } from '../review/LockControls';
+import { useLock } from '../review/ReviewProvider';
+import { ReviewQueries } from '../review/ReviewQueries';
+import { SdvControls } from '../review/SdvControls';
 import { useCanWrite } from './CasebookLayout';
 import { CrfForm } from './CrfForm';
 import { DerivedPanel, useClassText } from './DerivedPanel';
@@ -83,7 +87,9 @@ function FormInstancePage({ form, instance }: { form: FormKey; instance: string 
       (i) => i.form === 'LES' && i.instance === instance && i.state === 'entered_in_error',
     );
   const enteredInError = view.state === 'entered_in_error' || lesionWithdrawn;
-  const readOnly = !canWrite || enteredInError;
+  // Frozen or locked by data management: read-only on every device (the server refuses anyway).
+  const lock = useLock(form, instance);
+  const readOnly = !canWrite || enteredInError || lock !== undefined;
   const lesionKeys = structure.lesionKeys;
   const around = perLesion ? neighbours(lesionKeys, instance) : {};
 
@@ -152,6 +158,7 @@ function FormInstancePage({ form, instance }: { form: FormKey; instance: string 
             {t('form.enteredInError', { name })}
           </p>
         )}
+        <LockBanner lock={lock} what={name} />
         {form === 'LES' && !unavailable && <LiveClass lesion={instance} />}
         {unavailable ? (
           <p className="muted" data-testid="unavailable">
@@ -162,6 +169,7 @@ function FormInstancePage({ form, instance }: { form: FormKey; instance: string 
         )}
         {canWrite &&
           !enteredInError &&
+          !lock &&
           view.exists &&
           (form === 'LES' || form === 'IOLES' || form === 'PATH' || form === 'FU') && (
             <InstanceActions
@@ -170,6 +178,13 @@ function FormInstancePage({ form, instance }: { form: FormKey; instance: string 
               name={form === 'LES' ? t('instance.lesion', { lesion: instance }) : name}
             />
           )}
+        {!unavailable && (
+          <div className="review-row">
+            <ReviewQueries form={form} instance={instance} what={name} />
+            <SdvControls form={form} instance={instance} />
+            <LockControls form={form} instance={instance} what={name} />
+          </div>
+        )}
       </div>
       {perLesion && <DerivedPanel current={instance} />}
     </div>

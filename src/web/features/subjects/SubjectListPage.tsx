@@ -10,6 +10,7 @@ import { localToday } from '../../offline/casebook-store';
 import { db, deviceId } from '../../offline/db';
 import { registerSubject } from '../../offline/repo';
 import { useCurrentUser } from '../auth/session';
+import { liveQueriesBySubject } from '../review/model';
 import { type SummaryCache, summariseSubjects } from './subject-summary';
 
 interface Site {
@@ -28,12 +29,13 @@ export function SubjectListPage() {
   const titleId = useId();
   const data = useLiveQuery(
     async () => {
-      const [subjects, forms, outbox] = await Promise.all([
+      const [subjects, forms, outbox, queries] = await Promise.all([
         db.subjects.toArray(),
         db.forms.toArray(),
         db.outbox.toArray(),
+        db.queries.where('state').anyOf('open', 'answered').toArray(),
       ]);
-      return { subjects, forms, outbox };
+      return { subjects, forms, outbox, queries };
     },
     [],
     undefined,
@@ -51,6 +53,7 @@ export function SubjectListPage() {
       cache.current,
     );
   }, [data, role, userSites]);
+  const liveQueries = useMemo(() => liveQueriesBySubject(data?.queries ?? []), [data]);
   const sites = useQuery({
     queryKey: ['sites'],
     queryFn: () => api.get<{ sites: Site[] }>('/api/sites'),
@@ -96,6 +99,7 @@ export function SubjectListPage() {
               <th scope="col">{t('subjects.col.enrolment')}</th>
               <th scope="col">{t('subjects.col.dlm')}</th>
               <th scope="col">{t('subjects.col.forms')}</th>
+              <th scope="col">{t('subjects.col.queries')}</th>
               <th scope="col">{t('subjects.col.unsynced')}</th>
             </tr>
           </thead>
@@ -116,6 +120,9 @@ export function SubjectListPage() {
                 </td>
                 <td>{t('subjects.dlmCounts', { dlm: s.dlm, cdlm: s.cdlm })}</td>
                 <td>{t('subjects.forms', { done: s.formsComplete, total: s.formsTotal })}</td>
+                <td data-col="queries">
+                  <SubjectQueries subjectId={s.id} counts={liveQueries.get(s.id)} />
+                </td>
                 <td>{s.unsynced === 0 ? t('subjects.allSynced') : s.unsynced}</td>
               </tr>
             ))}
@@ -123,6 +130,23 @@ export function SubjectListPage() {
         </table>
       )}
     </section>
+  );
+}
+
+/** The subject's queries not yet closed, linking to them in the query list. */
+function SubjectQueries({
+  subjectId,
+  counts,
+}: {
+  subjectId: string;
+  counts: { open: number; answered: number } | undefined;
+}) {
+  const { t } = useTranslation();
+  if (!counts) return <span className="muted">{t('subjects.noQueries')}</span>;
+  return (
+    <Link to={`/queries?${new URLSearchParams({ subject: subjectId, state: 'live' })}`}>
+      {t('subjects.queries', { open: counts.open, answered: counts.answered })}
+    </Link>
   );
 }
 
