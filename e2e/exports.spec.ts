@@ -67,6 +67,35 @@ test.describe('exports', () => {
     const les = new TextDecoder().decode(files['LES.csv']);
     expect(les.split('\r\n')[0]).toContain('classification');
 
+    // Import: a file with a bad value lists the failing rows; a valid file is refused
+    // because this study is not empty. Nothing is written either way.
+    const importForm = page.getByRole('form', { name: 'Import an ODM Snapshot' });
+    const broken = xml.replace(/(ItemOID="I\.REG\.age_years" Value=")\d+"/, '$1' + '150"');
+    await importForm.getByLabel('ODM file (.xml)').setInputFiles({
+      name: 'broken.xml',
+      mimeType: 'application/xml',
+      buffer: Buffer.from(broken),
+    });
+    await importForm.getByRole('button', { name: 'Import' }).click();
+    await expect(importForm.getByRole('alert')).toHaveText(
+      '1 row failed the checks: nothing was imported.',
+    );
+    await expect(
+      importForm.getByRole('cell', {
+        name: 'Age (years): must be a whole number between 18 and 100',
+      }),
+    ).toBeVisible();
+    await expectNoAxeViolations(page);
+    await importForm.getByLabel('ODM file (.xml)').setInputFiles({
+      name: 'snapshot.xml',
+      mimeType: 'application/xml',
+      buffer: odm.bytes,
+    });
+    await importForm.getByRole('button', { name: 'Import' }).click();
+    await expect(importForm.getByRole('alert')).toHaveText(
+      'The study already has subjects: an ODM file can only be imported into an empty study.',
+    );
+
     // A refused export says why, in words, and leaves the page usable.
     await page.route('**/api/exports/odm?type=transactional', (route) =>
       route.fulfill({
@@ -78,7 +107,7 @@ test.describe('exports', () => {
       }),
     );
     await page.getByRole('button', { name: /Download CDISC ODM 1\.3\.2 — Transactional/ }).click();
-    await expect(page.getByRole('alert')).toHaveText(
+    await expect(page.getByRole('alert').filter({ hasText: 'The export was refused' })).toHaveText(
       'The export was refused: The database is being backed up.',
     );
     await expect(
