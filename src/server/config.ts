@@ -21,6 +21,8 @@ export interface ServerConfig {
   demoPassword: string | undefined;
   /** Seed the synthetic demo cohort on an empty database. */
   seedDemo: boolean;
+  /** With the demo accounts, also seed the synthetic cohort (off in tests that count subjects). */
+  seedCohort: boolean;
   /** Set `Secure` on cookies; off for plain-http localhost. */
   secureCookies: boolean;
   logLevel: string;
@@ -42,6 +44,7 @@ const envSchema = z.object({
   LOGIN_RATE_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
   DEMO_PASSWORD: z.string().min(12).optional(),
   SEED_DEMO: bool.default(true),
+  SEED_COHORT: bool.default(true),
   SECURE_COOKIES: bool.default(false),
   LOG_LEVEL: z.string().default('info'),
 });
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     loginRateWindowMs: e.LOGIN_RATE_WINDOW_MS,
     demoPassword: e.DEMO_PASSWORD,
     seedDemo: e.SEED_DEMO,
+    seedCohort: e.SEED_COHORT,
     secureCookies: e.SECURE_COOKIES,
     logLevel: e.LOG_LEVEL,
   };
@@ -73,6 +77,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     dataDir: 'memory://',
     staticDir: undefined,
     seedDemo: false,
+    seedCohort: false,
     logLevel: 'silent',
     ...overrides,
   };

@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const credentials = config.seedDemo ? await seedDemoAccounts(handle.db, config.demoPassword) : [];
   // Only on the first start (the accounts were just created): a study database is never
   // given synthetic patients.
-  const cohort = credentials.length > 0 ? await seedDemoCohort(handle.db) : undefined;
+  const cohort =
+    credentials.length > 0 && config.seedCohort ? await seedDemoCohort(handle.db) : undefined;
 
   const app = await buildApp({ db: handle.db, dbKind: handle.kind, config });
   const address = await app.listen({ host: config.host, port: config.port });

@@ -34,7 +34,7 @@ export async function reportRoutes(app: FastifyInstance, { db }: AppDeps): Promi
     const subjects = await whereSubjectInScope(sel, user.scope).orderBy('label').execute();
     const casebooks = await loadCasebooks(
       db,
-      subjects.map((s) => ({ id: s.id, siteCode: s.site_code })),
+      subjects.map((s) => ({ id: s.id, siteCode: s.site_code, label: s.label })),
     );
     const ids = subjects.map((s) => s.id);
     const live = ids.length
@@ -139,7 +139,7 @@ export async function reportRoutes(app: FastifyInstance, { db }: AppDeps): Promi
     if (sites.length === 0) return { sites: [] };
     const subjects = await db
       .selectFrom('subjects')
-      .select(['id', 'site_code'])
+      .select(['id', 'site_code', 'label'])
       .where('site_code', 'in', sites)
       .execute();
     const ids = subjects.map((s) => s.id);
@@ -184,7 +184,7 @@ export async function reportRoutes(app: FastifyInstance, { db }: AppDeps): Promi
         : Promise.resolve([]),
       loadCasebooks(
         db,
-        subjects.map((s) => ({ id: s.id, siteCode: s.site_code })),
+        subjects.map((s) => ({ id: s.id, siteCode: s.site_code, label: s.label })),
       ),
     ]);
     const now = Date.now();

@@ -134,7 +134,7 @@ export async function sdvRoutes(app: FastifyInstance, { db }: AppDeps): Promise<
         .execute(),
       loadCasebooks(
         db,
-        subjects.map((s) => ({ id: s.id, siteCode: s.site_code })),
+        subjects.map((s) => ({ id: s.id, siteCode: s.site_code, label: s.label })),
       ),
     ]);
     const verified = new Set(

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import { buildCasebook, type Casebook, type RawFormInstance } from '#schemas/rules/casebook';
+import type { Casebook, RawFormInstance } from '#schemas/rules/casebook';
 import { setAtPath } from '#schemas/study/paths';
 import type { JsonValue } from '#schemas/sync/protocol';
+import { loadStudyCasebooks } from '../dashboard/load-study';
 import type { Database } from '../db/schema';
 
 /** A field_values row reduced to what a casebook needs. */
@@ -54,31 +55,24 @@ export function instancesBySubject(
   return new Map([...bySubject].map(([s, m]) => [s, [...m.values()]]));
 }
 
-/** Casebooks of the given subjects, read in two queries. */
+/**
+ * Casebooks of the given subjects, keyed by subject id. Reads whole sites through the
+ * dashboard's study loader (two queries whatever the number of subjects) and keeps the
+ * subjects asked for. That loader names each casebook by the subject's label (what the
+ * dashboard shows), hence the label here.
+ */
 export async function loadCasebooks(
   db: Kysely<Database>,
-  subjects: readonly { id: string; siteCode: string }[],
+  subjects: readonly { id: string; siteCode: string; label: string }[],
   today = new Date().toISOString().slice(0, 10),
 ): Promise<Map<string, Casebook>> {
-  const ids = subjects.map((s) => s.id);
-  if (ids.length === 0) return new Map();
-  const [fields, instances] = await Promise.all([
-    db
-      .selectFrom('field_values')
-      .select(['subject_id', 'form', 'instance', 'path', 'value'])
-      .where('subject_id', 'in', ids)
-      .execute(),
-    db
-      .selectFrom('form_instances')
-      .select(['subject_id', 'form', 'instance', 'state'])
-      .where('subject_id', 'in', ids)
-      .execute(),
-  ]);
-  const grouped = instancesBySubject(fields, instances);
-  return new Map(
-    subjects.map((s) => [
-      s.id,
-      buildCasebook(grouped.get(s.id) ?? [], { subjectId: s.id, siteCode: s.siteCode }, { today }),
-    ]),
-  );
+  if (subjects.length === 0) return new Map();
+  const idOf = new Map(subjects.map((s) => [s.label, s.id]));
+  const sites = [...new Set(subjects.map((s) => s.siteCode))];
+  const out = new Map<string, Casebook>();
+  for (const cb of await loadStudyCasebooks(db, sites, today)) {
+    const id = idOf.get(cb.subjectId);
+    if (id) out.set(id, { ...cb, subjectId: id });
+  }
+  return out;
 }

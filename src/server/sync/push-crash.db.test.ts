@@ -35,7 +35,7 @@ describe('server killed after commit, before answering', () => {
   it('a retried push is applied exactly once', async () => {
     const first = await startServer({
       ...where(),
-      env: { DEMO_PASSWORD: PASSWORD, DREAM_FAULT_KILL_AFTER_PUSH_COMMIT: '1' },
+      env: { DEMO_PASSWORD: PASSWORD, SEED_COHORT: '0', DREAM_FAULT_KILL_AFTER_PUSH_COMMIT: '1' },
     });
     expect(first.output()).toContain('fault injection enabled');
     const c = new HttpClient(first.url);
