@@ -249,11 +249,15 @@ describe('load', () => {
       const ds = await makeDevices(sizes.devices, SEED + 1);
       const t0 = Date.now();
       await Promise.all(ds.map((d) => d.run(sizes.changes)));
-      // Keep working until every planned kill has happened.
+      // Keep working until every planned kill has happened. A slow machine may let the
+      // server's own kill (every k-th commit) come before each timed one: after another
+      // M changes, wait idle, and the uptime-based kill comes for sure.
       let extra = 0;
       while (sup.timedKills < sizes.timedKills) {
-        await Promise.all(ds.map((d) => d.run(3)));
-        extra += 3;
+        if (extra < sizes.changes) {
+          await Promise.all(ds.map((d) => d.run(3)));
+          extra += 3;
+        } else await new Promise((r) => setTimeout(r, 250));
       }
       await sup.settle();
       await drainAll(ds, Date.now() + LOAD_TIMEOUT_MS / 2);
