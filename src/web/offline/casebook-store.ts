@@ -848,6 +848,9 @@ function buildView(e: Entry, subjectId: string): InstanceView {
     fields[path] = f;
     return f;
   };
+  // Every field the server holds gets a status, so the review markers know it can be
+  // verified even on a device that never edited it (a monitor's).
+  for (const path of Object.keys(row?.revs ?? {})) mutable(path);
   for (const [path, d] of Object.entries(drafts)) mutable(path).draft = d;
   const prefix = `${subjectId}|${e.form}|${e.instance}|`;
   for (const r of e.ops) {

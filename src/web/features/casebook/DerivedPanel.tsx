@@ -21,7 +21,10 @@ export function DerivedPanel({ current }: { current?: string | undefined }) {
   const titleId = useId();
   const lesions = useDerived((d) => d.subject.lesions.map((l) => l.lesion), arraysEqual);
   return (
-    <aside className="panel" aria-labelledby={titleId} data-testid="derived-panel">
+    // The panel scrolls on its own when a patient has many lesions: focusable so that a
+    // keyboard user can scroll it too (WCAG 2.1.1; axe scrollable-region-focusable).
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus
+    <aside className="panel" aria-labelledby={titleId} data-testid="derived-panel" tabIndex={0}>
       <h2 id={titleId}>{t('panel.title')}</h2>
       <LesionTable lesions={lesions} current={current} />
       <PatientStatus />
