@@ -14,14 +14,15 @@ import { expectNoAxeViolations, USERS } from './support/app';
 /**
  * Issue 6 end to end — queries: a data manager's query answered offline by the site and
  * closed; a system query from the missing-field report that closes itself; who may do
- * what. Real browsers (own IndexedDB each), the real server; @postgres: run again on
- * PostgreSQL when DATABASE_URL is set.
+ * what. Real browsers (own IndexedDB each), the real server on PGlite (the same review
+ * routes are proven on PostgreSQL by src/server/routes/review.db.test.ts; only the sync
+ * specs run again on a PostgreSQL server, to keep the suite short).
  */
 
 const DM = 'Anna Weber (data manager)';
 const INV = 'Dr Claire Martin';
 
-test.describe('queries @postgres', () => {
+test.describe('queries', () => {
   test('a data manager queries a missing field; the investigator, offline, corrects it with a reason and answers; both sync; the data manager closes it; thread and audit show every step', async ({
     browser,
     playwright,
@@ -186,7 +187,7 @@ test.describe('queries @postgres', () => {
   });
 });
 
-test.describe('roles @postgres', () => {
+test.describe('roles', () => {
   test('monitors and data managers have no control to change a value and their crafted pushes are refused; an investigator cannot close a query or verify source data', async ({
     browser,
     playwright,

@@ -13,7 +13,7 @@ import { DEMO_PASSWORD, expectNoAxeViolations, USERS } from './support/app';
 
 /**
  * Issue 6 end to end — source data verification, e-signature, locks. Real browsers, the
- * real server; @postgres: run again on PostgreSQL when DATABASE_URL is set.
+ * real server on PGlite (on PostgreSQL: src/server/routes/review.db.test.ts).
  */
 
 const FIELDS = CHEMO_VALUES.map(([, , path]) => path);
@@ -31,7 +31,7 @@ async function changeCycles(
   await synced(cb.page);
 }
 
-test.describe('source data verification, signature, locks @postgres', () => {
+test.describe('source data verification, signature, locks', () => {
   test('a monitor verifies a form; the investigator changes one verified value; that field only shows "changed since verified", linked to its history', async ({
     browser,
     playwright,
