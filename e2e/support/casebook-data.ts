@@ -1,3 +1,9 @@
+import {
+  CHEMO_DONE,
+  IMGEX_BASELINE,
+  IMGEX_PREOP,
+  REG_ELIGIBLE,
+} from '../../schemas/testing/presets';
 import type { Answers } from './casebook';
 
 /**
@@ -6,46 +12,9 @@ import type { Answers } from './casebook';
  * 24-month visit. Expected panel classes are written beside each lesion.
  */
 
-export const REG: Answers = {
-  registration_date: '2019-03-07',
-  consent_date: '2019-03-05',
-  cohort: 'prospective',
-  age_years: 62,
-  sex: 'male',
-  primary_location: 'left_colon',
-  ct_stage: 'T3',
-  cn_stage: 'N1',
-  primary_resected: 'no',
-  extrahepatic_mets: 'no',
-  clm_diagnosis_date: '2019-02-20',
-  liver_mets_at_diagnosis: 6,
-  resectability_at_diagnosis: 'unresectable',
-  who_ps: '0',
-  kras: 'wild_type',
-  braf: 'wild_type',
-  msi: 'mss',
-  cea_ng_ml: 12.5,
-  ca19_9_u_ml: 30,
-};
-
-export const CHEMO: Answers = {
-  first_regimen: 'doublet_vegf',
-  chemo_start_date: '2019-03-11',
-  total_cycles: 8,
-  last_cycle_date: '2019-07-01',
-};
-
-const MRI: Answers = {
-  mri_field_strength: '3T',
-  t1_done: 'yes',
-  t2_done: 'yes',
-  dwi_done: 'yes',
-  ce_done: 'yes',
-  dwi_b_values: [0, 150, 800],
-  ce_agent: 'gd_eob_dtpa',
-};
-export const IMGEX_BASELINE: Answers = { ct_date: '2019-03-01', mri_date: '2019-03-02', ...MRI };
-export const IMGEX_PREOP: Answers = { ct_date: '2019-07-20', mri_date: '2019-07-22', ...MRI };
+export const REG: Answers = REG_ELIGIBLE;
+export const CHEMO: Answers = CHEMO_DONE;
+export { IMGEX_BASELINE, IMGEX_PREOP };
 
 export const SURG: Answers = {
   surgery_done: 'yes',
