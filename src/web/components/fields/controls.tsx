@@ -55,10 +55,9 @@ export function TextLikeInput(props: ControlProps) {
         aria-describedby={props.describedBy}
         maxLength={field.type === 'text' ? field.maxLength : 200}
         className={`input-${field.type}`}
-        onFocus={() => {
-          setEditing(formatInput(field, value));
-          props.onFocus?.();
-        }}
+        // The text typed is kept as typed until the blur; before the first keystroke the box
+        // shows the current value, which another tab or a sync may change meanwhile.
+        onFocus={() => props.onFocus?.()}
         onChange={(e) => {
           setEditing(e.target.value);
           props.onValue(parseInput(field, e.target.value));

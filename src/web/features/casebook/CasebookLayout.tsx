@@ -7,6 +7,7 @@ import { CasebookStore } from '../../offline/casebook-store';
 import { db, deviceId } from '../../offline/db';
 import { browserJournalEnv } from '../../offline/journal';
 import { subjectLabel } from '../../offline/repo';
+import { isQuotaExceeded } from '../../offline/storage-errors';
 import { useCurrentUser } from '../auth/session';
 import { ReviewProvider } from '../review/ReviewProvider';
 import { CasebookNav } from './CasebookNav';
@@ -85,7 +86,7 @@ export function CasebookLayout() {
 function CasebookFrame() {
   const { t } = useTranslation();
   const subject = useStoreSelector((s) => s.subject);
-  const saveError = useStoreSelector((s) => s.saveError?.message);
+  const saveError = useStoreSelector((s) => s.saveError);
   const canWrite = useCanWrite();
   if (!subject)
     return (
@@ -112,7 +113,9 @@ function CasebookFrame() {
         )}
         {saveError && (
           <p className="banner banner-warn" role="alert">
-            {t('casebook.saveError', { message: saveError })}
+            {isQuotaExceeded(saveError)
+              ? t('casebook.storageFull')
+              : t('casebook.saveError', { message: saveError.message })}
           </p>
         )}
       </div>

@@ -149,7 +149,10 @@ function PerLesionFields({
 
 /**
  * Brings values written elsewhere (another tab, the sync engine, a resolved conflict) into
- * the form — except into the field the user is in, whose own typing wins.
+ * the form, the focused field included: a field that merely has the focus (a tab left with
+ * the cursor in it) must not hide a value saved meanwhile. Typing is not disturbed by it: a
+ * text box shows what the user types until they leave it (TextLikeInput), and the store
+ * keeps their unsaved edit over the database's value.
  */
 function useFollowStore(
   store: CasebookStore,
@@ -164,9 +167,7 @@ function useFollowStore(
       const view = store.instance(form, instance);
       if (view === last) return;
       last = view;
-      const active = document.activeElement?.closest('[data-path]')?.getAttribute('data-path');
       const follow = (path: string) => {
-        if (path === active) return;
         const next = getAtPath(view.values, path);
         if (sameValue(next, methods.getValues(path))) return;
         methods.setValue(path, next ?? null, {
