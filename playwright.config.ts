@@ -68,13 +68,13 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `rm -rf data/e2e && tsx src/server/main.ts`,
+      command: `rm -rf data/e2e-${PORT} && tsx src/server/main.ts`,
       url: `http://127.0.0.1:${PORT}/api/health`,
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: 'ignore',
       stderr: 'pipe',
-      env: { ...serverEnv(PORT), DATA_DIR: 'data/e2e', DATABASE_URL: '' },
+      env: { ...serverEnv(PORT), DATA_DIR: `data/e2e-${PORT}`, DATABASE_URL: '' },
     },
     ...(PG_URL
       ? [
@@ -85,7 +85,11 @@ export default defineConfig({
             timeout: 120_000,
             stdout: 'ignore' as const,
             stderr: 'pipe' as const,
-            env: { ...serverEnv(PG_PORT), DATABASE_URL: PG_URL, E2E_PG_DATABASE: 'dream_e2e' },
+            env: {
+              ...serverEnv(PG_PORT),
+              DATABASE_URL: PG_URL,
+              E2E_PG_DATABASE: `dream_e2e_${PG_PORT}`,
+            },
           },
         ]
       : []),

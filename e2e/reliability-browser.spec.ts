@@ -10,7 +10,7 @@ import {
   type Page,
   test,
 } from '@playwright/test';
-import { DEMO_PASSWORD, signIn, USERS } from './support/app';
+import { DEMO_PASSWORD, signIn, USERS, waitForServiceWorker } from './support/app';
 import { CasebookPage } from './support/casebook';
 
 /**
@@ -26,27 +26,6 @@ function baseURL(): string {
   const url = test.info().project.use.baseURL;
   if (!url) throw new Error('no baseURL');
   return url;
-}
-
-/**
- * Resolves once the service worker is active, i.e. has precached the app: from then on a
- * page of the app opens offline. (support/app's waitForServiceWorker hands waitForFunction
- * an async predicate, whose promise counts as truthy at once.) A page opened before that
- * stays uncontrolled until it reloads, as a tab opened on a first visit does.
- */
-async function serviceWorkerActive(page: Page): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(() =>
-          Promise.race([
-            navigator.serviceWorker.ready.then((r) => r.active !== null),
-            new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000)),
-          ]),
-        ),
-      { timeout: 30_000 },
-    )
-    .toBe(true);
 }
 
 const pendingCount = (page: Page) => page.getByTestId('pending-count');
@@ -228,7 +207,7 @@ test('browser killed mid-entry: every value autosaved before a SIGKILL of the br
   const first = await launchProfile(profile);
   const page = first.pages()[0] ?? (await first.newPage());
   await signIn(page, USERS.investigator);
-  await serviceWorkerActive(page);
+  await waitForServiceWorker(page);
   // Offline: at the kill the values exist on this device only.
   await first.setOffline(true);
   const cb = new CasebookPage(page);
@@ -327,7 +306,7 @@ test('IndexedDB quota exhausted: an alert names the problem within 5 s, the app 
   const cdp = await context.newCDPSession(page);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: QUOTA_HEADROOM });
   await signIn(page, USERS.investigator);
-  await serviceWorkerActive(page);
+  await waitForServiceWorker(page);
   await context.setOffline(true);
   const cb = new CasebookPage(page);
   const subjectId = await cb.registerSubject();
@@ -381,7 +360,7 @@ test('IndexedDB connection closed under the app: the app reopens it and the next
   playwright,
 }) => {
   await signIn(page, USERS.investigator);
-  await serviceWorkerActive(page);
+  await waitForServiceWorker(page);
   await context.setOffline(true);
   const cb = new CasebookPage(page);
   const subjectId = await cb.registerSubject();
@@ -588,7 +567,7 @@ test('new app version (schema and service worker) deployed while an old tab hold
     const page = await context.newPage();
     watch(page);
     await signIn(page, USERS.investigator);
-    await serviceWorkerActive(page);
+    await waitForServiceWorker(page);
     await context.setOffline(true);
     const cb = new CasebookPage(page);
     const subjectId = await cb.registerSubject();

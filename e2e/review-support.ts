@@ -31,10 +31,7 @@ export async function device(browser: Browser, username: string): Promise<Device
   return { context, page, cb: new CasebookPage(page) };
 }
 
-export async function syncNow(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sync now' }).click();
-  await expect(page.getByTestId('sync-status')).toHaveText(/^Last synced/, { timeout: 30_000 });
-}
+export { syncNow } from './support/app';
 
 export const synced = (page: Page) =>
   expect(page.getByTestId('pending-count')).toHaveText('All changes synced', { timeout: 30_000 });

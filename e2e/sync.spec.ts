@@ -5,7 +5,7 @@ import {
   type Page,
   test,
 } from '@playwright/test';
-import { DEMO_PASSWORD, signIn, USERS, waitForServiceWorker } from './support/app';
+import { DEMO_PASSWORD, signIn, syncNow, USERS, waitForServiceWorker } from './support/app';
 import { CasebookPage } from './support/casebook';
 import { CHEMO, IMGEX_BASELINE, IMGEX_PREOP, REG, SURG } from './support/casebook-data';
 
@@ -27,11 +27,6 @@ async function device(
 
 const synced = (page: Page) =>
   expect(page.getByTestId('pending-count')).toHaveText('All changes synced', { timeout: 30_000 });
-
-async function syncNow(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sync now' }).click();
-  await expect(page.getByTestId('sync-status')).toHaveText(/^Last synced/, { timeout: 30_000 });
-}
 
 /** The server of the running project (PGlite or PostgreSQL). */
 function baseURL(): string {

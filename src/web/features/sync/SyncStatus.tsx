@@ -22,7 +22,7 @@ export function SyncStatus() {
   const busy = state.phase === 'pushing' || state.phase === 'pulling';
   return (
     <span className="sync-status">
-      <output aria-live="polite" data-testid="sync-status">
+      <output aria-live="polite" data-testid="sync-status" data-last-sync={state.lastSyncAt}>
         {text}
       </output>
       {state.conflicts > 0 && (
