@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const dbTests = ['src/server/**/*.db.test.ts', 'src/integration/**/*.db.test.ts'];
@@ -15,6 +16,11 @@ const postgresUrl = process.env.DATABASE_URL;
  */
 export default defineConfig({
   test: {
+    // Vitest's default leaves one core idle (1 worker on a 2-core CI machine). Database and
+    // reliability tests spend much of their time waiting on PostgreSQL and on server child
+    // processes, so one worker more than cores keeps the CPUs busy (measured on 2 cores:
+    // integration 341 s → 272 s, unit 47 s → 30 s).
+    maxWorkers: availableParallelism() + 1,
     projects: [
       {
         extends: true,
