@@ -75,46 +75,32 @@ export function TextLikeInput(props: ControlProps) {
 export function CodeRadios(props: ControlProps & { readonly codeList: CodeList }) {
   const { t } = useTranslation();
   const tx = useTx();
-  const legendId = `${props.id}-legend`;
   return (
-    <fieldset
-      className="radios"
-      aria-labelledby={legendId}
-      aria-describedby={props.describedBy}
-      onFocus={(e) => {
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) props.onFocus?.();
-      }}
-      onBlur={(e) => {
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) props.onBlur?.();
-      }}
-    >
-      <legend id={legendId}>{props.label}</legend>
-      <div className="radio-options">
-        {props.codeList.items.map((item) => (
-          <label key={item.code} className="option">
-            <input
-              type="radio"
-              name={props.id}
-              value={item.code}
-              checked={props.value === item.code}
-              required={props.required}
-              aria-invalid={props.invalid || undefined}
-              disabled={props.readOnly && props.value !== item.code}
-              onChange={() => {
-                if (!props.readOnly) props.onValue(item.code);
-              }}
-            />
-            {tx(item.label)}
-          </label>
-        ))}
-        {!props.readOnly && props.value !== undefined && props.value !== null && (
-          <button type="button" className="link-button" onClick={() => props.onValue(null)}>
-            {t('form.clear')}
-            <span className="sr-only"> {props.label}</span>
-          </button>
-        )}
-      </div>
-    </fieldset>
+    <ChoiceGroup {...props} className="radios">
+      {props.codeList.items.map((item) => (
+        <label key={item.code} className="option">
+          <input
+            type="radio"
+            name={props.id}
+            value={item.code}
+            checked={props.value === item.code}
+            required={props.required}
+            aria-invalid={props.invalid || undefined}
+            disabled={props.readOnly && props.value !== item.code}
+            onChange={() => {
+              if (!props.readOnly) props.onValue(item.code);
+            }}
+          />
+          {tx(item.label)}
+        </label>
+      ))}
+      {!props.readOnly && props.value !== undefined && props.value !== null && (
+        <button type="button" className="link-button" onClick={() => props.onValue(null)}>
+          {t('form.clear')}
+          <span className="sr-only"> {props.label}</span>
+        </button>
+      )}
+    </ChoiceGroup>
   );
 }
 
@@ -152,7 +138,6 @@ export function CodeSelect(props: ControlProps & { readonly codeList: CodeList }
 /** A multi-select code list as check boxes; the stored list keeps the code-list order. */
 export function CodeCheckboxes(props: ControlProps & { readonly codeList: CodeList }) {
   const tx = useTx();
-  const legendId = `${props.id}-legend`;
   const selected = new Set(Array.isArray(props.value) ? (props.value as string[]) : []);
   const toggle = (code: string, on: boolean) => {
     const next = new Set(selected);
@@ -162,8 +147,35 @@ export function CodeCheckboxes(props: ControlProps & { readonly codeList: CodeLi
     props.onValue(list.length ? list : null);
   };
   return (
+    <ChoiceGroup {...props} className="checks">
+      {props.codeList.items.map((item) => (
+        <label key={item.code} className="option">
+          <input
+            type="checkbox"
+            value={item.code}
+            checked={selected.has(item.code)}
+            disabled={props.readOnly}
+            aria-invalid={props.invalid || undefined}
+            onChange={(e) => toggle(item.code, e.target.checked)}
+          />
+          {tx(item.label)}
+        </label>
+      ))}
+    </ChoiceGroup>
+  );
+}
+
+/**
+ * A labelled group of options (radios or check boxes). Focus and blur are reported for the
+ * group as a whole: moving between its options is not leaving the field.
+ */
+function ChoiceGroup(
+  props: ControlProps & { readonly className: string; readonly children: ReactNode },
+) {
+  const legendId = `${props.id}-legend`;
+  return (
     <fieldset
-      className="checks"
+      className={props.className}
       aria-labelledby={legendId}
       aria-describedby={props.describedBy}
       onFocus={(e) => {
@@ -174,21 +186,7 @@ export function CodeCheckboxes(props: ControlProps & { readonly codeList: CodeLi
       }}
     >
       <legend id={legendId}>{props.label}</legend>
-      <div className="radio-options">
-        {props.codeList.items.map((item) => (
-          <label key={item.code} className="option">
-            <input
-              type="checkbox"
-              value={item.code}
-              checked={selected.has(item.code)}
-              disabled={props.readOnly}
-              aria-invalid={props.invalid || undefined}
-              onChange={(e) => toggle(item.code, e.target.checked)}
-            />
-            {tx(item.label)}
-          </label>
-        ))}
-      </div>
+      <div className="radio-options">{props.children}</div>
     </fieldset>
   );
 }
